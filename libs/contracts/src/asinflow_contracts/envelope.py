@@ -1,0 +1,78 @@
+"""CloudEvents 1.0 binary content mode over Kafka headers (DESIGN §2 "Event envelope")."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+SPECVERSION = "1.0"
+CONTENT_TYPE = "application/json"
+
+Headers = list[tuple[str, bytes]]
+
+
+class EnvelopeError(ValueError):
+    """The headers do not carry a usable CloudEvents envelope."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The CloudEvents attributes of one event; ``causation_id`` is the id of the event that caused it."""
+
+    id: uuid.UUID
+    type: str
+    source: str
+    subject: str | None = None
+    time: datetime = field(default_factory=lambda: datetime.now(UTC))
+    causation_id: uuid.UUID | None = None
+    causation_type: str | None = None
+
+    def to_headers(self) -> Headers:
+        headers: Headers = [
+            ("ce_specversion", SPECVERSION.encode()),
+            ("ce_id", str(self.id).encode()),
+            ("ce_type", self.type.encode()),
+            ("ce_source", self.source.encode()),
+            ("ce_time", self.time.isoformat().encode()),
+            ("content-type", CONTENT_TYPE.encode()),
+        ]
+        if self.subject is not None:
+            headers.append(("ce_subject", self.subject.encode()))
+        if self.causation_id is not None:
+            headers.append(("ce_causationid", str(self.causation_id).encode()))
+        if self.causation_type is not None:
+            headers.append(("ce_causationtype", self.causation_type.encode()))
+        return headers
+
+    @classmethod
+    def from_headers(cls, headers: Iterable[tuple[str, bytes]] | None) -> Envelope:
+        """Parse the envelope; raises ``EnvelopeError`` if ``ce_id`` or ``ce_type`` is missing or malformed."""
+        values = header_dict(headers)
+        try:
+            event_id = uuid.UUID(values["ce_id"])
+            event_type = values["ce_type"]
+        except (KeyError, ValueError) as exc:
+            raise EnvelopeError(f"missing or malformed CloudEvents header: {exc}") from exc
+        time_text = values.get("ce_time")
+        try:
+            time = datetime.fromisoformat(time_text) if time_text else datetime.now(UTC)
+            causation = values.get("ce_causationid")
+            causation_id = uuid.UUID(causation) if causation else None
+        except ValueError as exc:
+            raise EnvelopeError(f"malformed CloudEvents header: {exc}") from exc
+        return cls(
+            id=event_id,
+            type=event_type,
+            source=values.get("ce_source", "unknown"),
+            subject=values.get("ce_subject"),
+            time=time,
+            causation_id=causation_id,
+            causation_type=values.get("ce_causationtype"),
+        )
+
+
+def header_dict(headers: Iterable[tuple[str, bytes]] | Sequence[tuple[str, bytes]] | None) -> dict[str, str]:
+    """Headers as text (last value wins); undecodable values are replaced, never fatal."""
+    return {key: (value or b"").decode("utf-8", "replace") for key, value in (headers or ())}

@@ -1,0 +1,3 @@
+from asinflow_runtime.embedded.stack import EmbeddedStack
+
+__all__ = ["EmbeddedStack"]

@@ -1,0 +1,38 @@
+"""Inbox (DESIGN §3): the ids of applied events, claimed in the same transaction as their effects."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import asyncpg
+
+from asinflow_runtime.db import quote_ident
+from asinflow_runtime.messages import Incoming
+
+
+class Inbox:
+    def __init__(self, schema: str) -> None:
+        self.table = f"{quote_ident(schema)}.inbox"
+
+    async def claim(self, conn: asyncpg.Connection, items: Sequence[Incoming]) -> list[Incoming]:
+        """Record the events' ids; return the items seen for the first time (first occurrence in the batch)."""
+        if not items:
+            return []
+        rows = await conn.fetch(
+            f"""
+            INSERT INTO {self.table} (event_id, topic)
+            SELECT * FROM unnest($1::uuid[], $2::text[])
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id
+            """,
+            [i.event_id for i in items],
+            [i.topic for i in items],
+        )
+        fresh: set[uuid.UUID] = {r["event_id"] for r in rows}
+        claimed: list[Incoming] = []
+        for item in items:
+            if item.event_id in fresh:
+                fresh.discard(item.event_id)
+                claimed.append(item)
+        return claimed

@@ -1,0 +1,204 @@
+"""The skeleton every service process shares: connections opened at start, a batch subscriber, the outbox
+relay and a heartbeat; closed cleanly at stop. Services describe themselves with a ``ServiceSpec``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from faststream import AckPolicy, FastStream
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pydantic import BaseModel
+
+from asinflow_runtime.db import Migration, create_pool, migrate, reliability_migrations
+from asinflow_runtime.kafka import ensure_topics, new_producer
+from asinflow_runtime.messages import Counters
+from asinflow_runtime.outbox import Outbox, OutboxRelay
+from asinflow_runtime.pipeline import BatchHandler, BatchPipeline
+from asinflow_runtime.settings import ConsumerSettings, InfraSettings
+from asinflow_runtime.transient import Backoff, is_transient
+
+_log = logging.getLogger(__name__)
+
+OPS_SCHEMA = "ops"
+
+
+def ops_migrations() -> list[Migration]:
+    return [Migration("0001_heartbeat", (Path(__file__).parent / "sql" / "ops.sql").read_text())]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What makes a service: its name (= consumer group), schema, topics, migrations and handler."""
+
+    name: str
+    schema: str
+    consumes: Sequence[str]
+    make_handler: Callable[[asyncpg.Pool], BatchHandler]
+    migrations: Sequence[Migration] = ()
+    publishes: Sequence[tuple[str, type[BaseModel]]] = ()
+    description: str = ""
+    fetch_max_wait_ms: int | None = None
+
+
+@dataclass
+class ServiceRuntime:
+    """One running instance of a service (``start``/``stop`` for tests, ``serve`` for a process)."""
+
+    spec: ServiceSpec
+    infra: InfraSettings
+    consumer: ConsumerSettings = field(default_factory=ConsumerSettings)
+    counters: Counters = field(default_factory=Counters)
+
+    def __post_init__(self) -> None:
+        self.infra.require_complete()
+        self.broker = KafkaBroker(self.infra.kafka_bootstrap_servers, logger=None)
+        self.app = FastStream(self.broker, logger=None)
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.pool: asyncpg.Pool | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.pipeline: BatchPipeline | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._register()
+
+    def _register(self) -> None:
+        spec = self.spec
+        for topic, model in spec.publishes:
+            self.broker.publisher(topic, schema=model, title=f"{topic}:publish")
+
+        @self.broker.subscriber(
+            *spec.consumes,
+            group_id=spec.name,
+            batch=True,
+            max_records=self.consumer.max_records,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.MANUAL,
+            fetch_max_wait_ms=spec.fetch_max_wait_ms or self.consumer.fetch_max_wait_ms,
+            title=f"{spec.name}:consume",
+            description=spec.description,
+        )
+        async def consume(msg: KafkaMessage) -> None:
+            assert self.pipeline is not None
+            records = msg.raw_message
+            await self.pipeline.process(records if isinstance(records, tuple | list) else [records])
+            await msg.ack()  # offsets are committed only now, after the effects are durable
+
+    async def start(self) -> None:
+        infra = self.infra
+        assert infra.kafka_bootstrap_servers and infra.database_url
+        await _until_reachable(
+            "kafka",
+            lambda: ensure_topics(
+                infra.kafka_bootstrap_servers or "",
+                [*self.spec.consumes, *(t for t, _ in self.spec.publishes)],
+            ),
+        )
+        self.pool = await _until_reachable("postgres", lambda: create_pool(infra.database_url or ""))
+        async with self.pool.acquire() as conn:
+            await migrate(conn, OPS_SCHEMA, ops_migrations())
+            await migrate(conn, self.spec.schema, [*reliability_migrations(), *self.spec.migrations])
+        self.producer = new_producer(infra.kafka_bootstrap_servers)
+        await self.producer.start()
+        handler = self.spec.make_handler(self.pool)
+        self.pipeline = BatchPipeline(
+            self.spec.name, self.spec.schema, handler, self.pool, self.producer, self.consumer, self.counters
+        )
+        relay = OutboxRelay(Outbox(self.spec.schema), self.pool, self.producer)
+        self._relay = relay
+        self._started_at = datetime.now(UTC)
+        await self.broker.start()
+        self._tasks = [
+            asyncio.create_task(relay.run(), name=f"{self.spec.name}-relay"),
+            asyncio.create_task(self._heartbeat(), name=f"{self.spec.name}-heartbeat"),
+        ]
+        _log.info("%s started (%s)", self.spec.name, self.instance)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+        await self.broker.stop()
+        if self.producer is not None:
+            await self.producer.stop()
+        if self.pool is not None:
+            with contextlib.suppress(Exception):
+                await self._beat(ready=False)
+            await self.pool.close()
+        _log.info("%s stopped", self.spec.name)
+
+    async def serve(self) -> None:
+        """Run until SIGINT or SIGTERM."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
+
+    async def _heartbeat(self) -> None:
+        while True:
+            try:
+                await self._beat(ready=True)
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+            await asyncio.sleep(2.0)
+
+    async def _beat(self, *, ready: bool) -> None:
+        assert self.pool is not None
+        counters = {**self.counters.as_dict(), "relayed": self._relay.published}
+        await self.pool.execute(
+            f"""
+            INSERT INTO {OPS_SCHEMA}.service_heartbeat (service, instance, started_at, beat_at, ready, counters)
+            VALUES ($1, $2, $3, now(), $4, $5::jsonb)
+            ON CONFLICT (service) DO UPDATE SET instance = excluded.instance, started_at = excluded.started_at,
+                beat_at = excluded.beat_at, ready = excluded.ready, counters = excluded.counters
+            """,
+            self.spec.name,
+            self.instance,
+            self._started_at,
+            ready,
+            json.dumps(counters),
+        )
+
+
+async def _until_reachable(what: str, connect: Callable[[], object]) -> asyncpg.Pool:
+    """Wait (with backoff) until a dependency answers; a service starting before its database is normal."""
+    backoff = Backoff(0.2, 5.0)
+    while True:
+        try:
+            return await connect()  # type: ignore[misc, no-any-return]
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            delay = backoff.next_delay()
+            _log.warning("%s not reachable yet (%s); retrying in %.1fs", what, exc, delay)
+            await asyncio.sleep(delay)
+
+
+def run_service(spec: ServiceSpec) -> None:
+    """Entry point of ``python -m asinflow_<service>``."""
+    logging.basicConfig(
+        level=os.environ.get("ASINFLOW_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    asyncio.run(ServiceRuntime(spec, InfraSettings()).serve())

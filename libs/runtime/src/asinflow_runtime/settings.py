@@ -1,0 +1,42 @@
+"""Connection settings shared by every process, read from the environment (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class InfraSettings(BaseSettings):
+    """Where the broker, the database and Redis are. Unset means "start the embedded one"."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    kafka_bootstrap_servers: str | None = None
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    def as_env(self) -> dict[str, str]:
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+        }
+        return {key: value for key, value in env.items() if value}
+
+    def require_complete(self) -> InfraSettings:
+        missing = [name for name, value in self.__dict__.items() if not value]
+        if missing:
+            raise RuntimeError(
+                f"not configured: {', '.join(m.upper() for m in missing)}; start `asinflow run` or set them"
+            )
+        return self
+
+
+class ConsumerSettings(BaseSettings):
+    """Batching knobs of the consumers (DESIGN §7); env prefix ``ASINFLOW_CONSUMER_``."""
+
+    model_config = SettingsConfigDict(env_prefix="ASINFLOW_CONSUMER_", extra="ignore")
+
+    max_records: int = 500
+    fetch_max_wait_ms: int = 100
+    retry_initial_s: float = 0.2
+    retry_max_s: float = 5.0

@@ -1,0 +1,22 @@
+"""The identifier-validation service: consumes proposals (and exemption grants), emits validated/rejected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from asinflow_contracts import topics
+from asinflow_contracts.events import ListingRejected, ListingValidated
+from asinflow_identifier_validation.adapters.postgres import SCHEMA
+from asinflow_identifier_validation.handlers import SERVICE, ValidationHandler
+from asinflow_runtime.db import migrations_in
+from asinflow_runtime.service import ServiceSpec
+
+SPEC = ServiceSpec(
+    name=SERVICE,
+    schema=SCHEMA,
+    consumes=(topics.LISTING_PROPOSED, topics.EXEMPTION_GRANTED),
+    make_handler=lambda pool: ValidationHandler(),
+    migrations=migrations_in(Path(__file__).parent / "migrations"),
+    publishes=((topics.LISTING_VALIDATED, ListingValidated), (topics.LISTING_REJECTED, ListingRejected)),
+    description="Validates identifiers (GTIN/UPC/EAN/JAN/ISBN), GS1 prefixes and exemptions of proposals.",
+)

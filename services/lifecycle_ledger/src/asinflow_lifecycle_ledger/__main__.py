@@ -1,0 +1,5 @@
+from asinflow_lifecycle_ledger.app import SPEC
+from asinflow_runtime.service import run_service
+
+if __name__ == "__main__":
+    run_service(SPEC)

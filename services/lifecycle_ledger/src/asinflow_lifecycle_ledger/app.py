@@ -1,0 +1,22 @@
+"""The lifecycle ledger: consumes every listing lifecycle event, keeps state and history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from asinflow_contracts import topics
+from asinflow_contracts.events import ListingStateChanged
+from asinflow_lifecycle_ledger.adapters.store import SCHEMA
+from asinflow_lifecycle_ledger.handlers import SERVICE, LedgerHandler
+from asinflow_runtime.db import migrations_in
+from asinflow_runtime.service import ServiceSpec
+
+SPEC = ServiceSpec(
+    name=SERVICE,
+    schema=SCHEMA,
+    consumes=topics.LISTING_LIFECYCLE_TOPICS,
+    make_handler=lambda pool: LedgerHandler(),
+    migrations=migrations_in(Path(__file__).parent / "migrations"),
+    publishes=((topics.LISTING_STATE_CHANGED, ListingStateChanged),),
+    description="Applies every listing event through the state machine; keeps current state and history.",
+)
