@@ -1,0 +1,59 @@
+"""``asinflow status``: each service's readiness and counters; exit 0 when all are ready."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import click
+
+from asinflow_cli import connect, stackfile
+from asinflow_cli.services import SERVICES
+
+STALE_AFTER = timedelta(seconds=10)
+
+
+async def service_status(pool: asyncpg.Pool) -> list[dict[str, Any]]:
+    try:
+        rows = {r["service"]: r for r in await pool.fetch("SELECT * FROM ops.service_heartbeat")}
+    except asyncpg.UndefinedTableError:
+        rows = {}
+    now = datetime.now(UTC)
+    result = []
+    for spec, _ in SERVICES:
+        row = rows.get(spec.name)
+        fresh = row is not None and now - row["beat_at"] < STALE_AFTER
+        result.append(
+            {
+                "service": spec.name,
+                "ready": bool(row and row["ready"] and fresh),
+                "last_heartbeat": row["beat_at"].isoformat() if row else None,
+                "instance": row["instance"] if row else None,
+                "counters": json.loads(row["counters"]) if row else {},
+            }
+        )
+    return result
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(as_json: bool) -> None:
+    """Readiness of every service of the stack."""
+
+    async def main() -> list[dict[str, Any]]:
+        async with connect.database(stackfile.resolve()) as pool:
+            return await service_status(pool)
+
+    rows = asyncio.run(main())
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        for r in rows:
+            c = r["counters"]
+            counters = " ".join(f"{k}={c[k]}" for k in ("consumed", "applied", "duplicates", "dead_lettered") if k in c)
+            click.echo(f"{r['service']:<24} {'ready' if r['ready'] else 'NOT READY':<10} {counters}")
+    sys.exit(0 if all(r["ready"] for r in rows) else 1)

@@ -1,0 +1,87 @@
+"""Reading and replaying dead letters (``<topic>.dlq``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from asinflow_contracts.envelope import header_dict
+from asinflow_runtime.deadletter import DLQ_HEADERS, H_ERROR, H_OFFSET, H_PARTITION, H_REASON, H_SERVICE, H_TOPIC
+
+
+@dataclass(frozen=True)
+class Letter:
+    dlq_topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+
+    @property
+    def info(self) -> dict[str, str]:
+        return header_dict(self.headers)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.dlq_topic}:{self.partition}:{self.offset}"
+
+    def original_headers(self) -> list[tuple[str, bytes]]:
+        return [(k, v) for k, v in self.headers if k not in DLQ_HEADERS]
+
+    def as_dict(self) -> dict[str, Any]:
+        info = self.info
+        return {
+            "ref": self.ref,
+            "reason": info.get(H_REASON),
+            "error": info.get(H_ERROR),
+            "service": info.get(H_SERVICE),
+            "original_topic": info.get(H_TOPIC),
+            "original_partition": int(info.get(H_PARTITION, -1)),
+            "original_offset": int(info.get(H_OFFSET, -1)),
+            "key": self.key.decode("utf-8", "replace") if self.key else None,
+            "value": (self.value or b"").decode("utf-8", "replace")[:2000],
+        }
+
+
+async def dead_letter_topics(bootstrap: str) -> list[str]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        return sorted(t for t in await admin.list_topics() if t.endswith(".dlq"))
+    finally:
+        await admin.close()
+
+
+async def read_letters(bootstrap: str, topic_names: list[str] | None = None) -> list[Letter]:
+    """Every message currently on the dead-letter topics (read without a consumer group)."""
+    names = topic_names or await dead_letter_topics(bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    letters: list[Letter] = []
+    try:
+        partitions = [
+            TopicPartition(t, p) for t in names for p in sorted(consumer.partitions_for_topic(t) or [])
+        ]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        while remaining:
+            batch = await consumer.getmany(*remaining, timeout_ms=1000)
+            for tp, records in batch.items():
+                letters.extend(
+                    Letter(r.topic, r.partition, r.offset, r.key, r.value, list(r.headers or ())) for r in records
+                )
+                if records and records[-1].offset + 1 >= ends[tp]:
+                    remaining.discard(tp)
+            if not batch:
+                remaining = {tp for tp in remaining if await consumer.position(tp) < ends[tp]}
+    finally:
+        await consumer.stop()
+    return sorted(letters, key=lambda letter: (letter.dlq_topic, letter.partition, letter.offset))

@@ -1,0 +1,39 @@
+"""The ``asinflow`` command line (DESIGN §6)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import click
+
+from asinflow_cli import stackfile
+from asinflow_cli.commands.dlq import dlq_group
+from asinflow_cli.commands.exempt import brand_group
+from asinflow_cli.commands.idcheck import id_group
+from asinflow_cli.commands.listing import listing_group
+from asinflow_cli.commands.publish import publish
+from asinflow_cli.commands.report import report
+from asinflow_cli.commands.run import run
+from asinflow_cli.commands.status import status
+from asinflow_cli.setup import initialise
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens underneath.")
+def cli(verbose: bool) -> None:
+    """asinflow: the lifecycle of marketplace product listings, as event-driven services."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command("init")
+def init() -> None:
+    """Create the topics and apply every service's migrations on the configured servers."""
+    applied = asyncio.run(initialise(stackfile.resolve()))
+    click.echo(f"topics ready; {len(applied)} migration(s) applied")
+
+
+for command in (run, publish, report, status, init):
+    cli.add_command(command)
+for group in (listing_group, id_group, dlq_group, brand_group):
+    cli.add_command(group)
