@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-
 from asinflow_runtime.db import create_pool
 from asinflow_runtime.kafka import new_producer
 from asinflow_runtime.settings import InfraSettings

@@ -7,9 +7,16 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-
 from asinflow_contracts.envelope import header_dict
-from asinflow_runtime.deadletter import DLQ_HEADERS, H_ERROR, H_OFFSET, H_PARTITION, H_REASON, H_SERVICE, H_TOPIC
+from asinflow_runtime.deadletter import (
+    DLQ_HEADERS,
+    H_ERROR,
+    H_OFFSET,
+    H_PARTITION,
+    H_REASON,
+    H_SERVICE,
+    H_TOPIC,
+)
 
 
 @dataclass(frozen=True)
@@ -63,9 +70,7 @@ async def read_letters(bootstrap: str, topic_names: list[str] | None = None) -> 
     await consumer.start()
     letters: list[Letter] = []
     try:
-        partitions = [
-            TopicPartition(t, p) for t in names for p in sorted(consumer.partitions_for_topic(t) or [])
-        ]
+        partitions = [TopicPartition(t, p) for t in names for p in sorted(consumer.partitions_for_topic(t) or [])]
         if not partitions:
             return []
         consumer.assign(partitions)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
-
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.ids import content_event_id, listing_id
@@ -31,6 +30,12 @@ class FeedLine:
     @property
     def event_id(self) -> uuid.UUID:
         return content_event_id(topics.LISTING_PROPOSED, self.raw)
+
+    @property
+    def key(self) -> bytes:
+        """The message key: the listing id, so one listing's events stay on one partition."""
+        assert self.read.seller_id and self.read.sku
+        return str(listing_id(self.read.seller_id, self.read.sku)).encode()
 
     def envelope(self) -> Envelope:
         assert self.read.seller_id and self.read.sku
@@ -77,7 +82,7 @@ async def publish_lines(
             await producer.send(
                 topics.LISTING_PROPOSED,
                 line.raw,
-                key=line.envelope().subject.encode() if line.envelope().subject else None,
+                key=line.key,
                 headers=line.envelope().to_headers(),
             )
             for line in part

@@ -23,7 +23,9 @@ from asinflow_cli.setup import initialise
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens underneath.")
 def cli(verbose: bool) -> None:
     """asinflow: the lifecycle of marketplace product listings, as event-driven services."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @cli.command("init")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from asinflow_cli import connect, stackfile
-from asinflow_cli.feed import FeedLine
 from asinflow_identifier_validation.adapters.postgres import load_exemptions
 from asinflow_identifier_validation.domain.exemptions import Exemption
 from asinflow_identifier_validation.domain.validation import decide
 from asinflow_lifecycle_ledger.adapters.queries import summarise
+
+from asinflow_cli import connect, stackfile
+from asinflow_cli.feed import FeedLine
 
 
 async def _exemptions(cited: list[str]) -> tuple[dict[str, Exemption], bool]:
@@ -33,11 +34,24 @@ async def preview_report(lines: list[FeedLine]) -> dict[str, Any]:
         else:
             state = "rejected" if decision.rejected else "validated"
             issues = [i.model_dump(mode="json") for i in decision.issues]
-        items.append({"line": line.number, "seller_id": line.read.seller_id, "sku": line.read.sku,
-                      "state": state, "asin": None, "issues": issues})
+        items.append(
+            {
+                "line": line.number,
+                "seller_id": line.read.seller_id,
+                "sku": line.read.sku,
+                "state": state,
+                "asin": None,
+                "issues": issues,
+            }
+        )
     batch_ids = {ln.read.data.get("batch_id") for ln in readable}
     batch = next(iter(batch_ids)) if len(batch_ids) == 1 else None
-    report = {"batch_id": batch, "preview": True, "exemptions_checked": checked,
-              **summarise(items, {"validated", "rejected"}), "items": items}
+    report = {
+        "batch_id": batch,
+        "preview": True,
+        "exemptions_checked": checked,
+        **summarise(items, {"validated", "rejected"}),
+        "items": items,
+    }
     report["unreadable_lines"] = [ln.number for ln in lines if not ln.publishable]
     return report

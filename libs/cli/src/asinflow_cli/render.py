@@ -44,5 +44,7 @@ def listing_text(view: dict[str, Any]) -> str:
     lines.append("  history:")
     for h in view["history"]:
         mark = "" if h["legal"] else f"   REFUSED: {h['error']}"
-        lines.append(f"    v{h['version']} {h['at'][:19]} {h['event_type']}: {h['from'] or '-'} -> {h['to'] or '-'}{mark}")
+        lines.append(
+            f"    v{h['version']} {h['at'][:19]} {h['event_type']}: {h['from'] or '-'} -> {h['to'] or '-'}{mark}"
+        )
     return "\n".join(lines)

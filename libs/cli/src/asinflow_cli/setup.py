@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from asinflow_cli.services import SERVICES, all_topics
 from asinflow_runtime.db import create_pool, migrate, reliability_migrations
 from asinflow_runtime.kafka import ensure_topics
 from asinflow_runtime.service import OPS_SCHEMA, ops_migrations
 from asinflow_runtime.settings import InfraSettings
+
+from asinflow_cli.services import SERVICES, all_topics
 
 
 async def initialise(settings: InfraSettings) -> list[str]:

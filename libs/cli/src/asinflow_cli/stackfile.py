@@ -44,7 +44,7 @@ def resolve() -> InfraSettings:
     if pid and not _alive(int(pid)):
         from_file = {}
     values = {k.lower(): os.environ.get(k) or from_file.get(k) for k in KEYS}
-    return InfraSettings(**values).require_complete()
+    return InfraSettings.model_validate(values).require_complete()
 
 
 def _alive(pid: int) -> bool:

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
-
-from asinflow_cli.services import SERVICES
 from asinflow_runtime.embedded.processes import spawn, stop
 from asinflow_runtime.settings import InfraSettings
+
+from asinflow_cli.services import SERVICES
 
 
 class Supervisor:

@@ -55,8 +55,7 @@ def read_proposal(raw: bytes | str) -> ProposalRead:
         proposal = ListingProposed.model_validate(data)
     except ValidationError as exc:
         errors = [
-            SchemaError(attribute=_loc(err["loc"]), message=str(err["msg"]))
-            for err in exc.errors(include_url=False)
+            SchemaError(attribute=_loc(err["loc"]), message=str(err["msg"])) for err in exc.errors(include_url=False)
         ]
         return ProposalRead(seller_id=seller_id, sku=sku, errors=errors, data=data)
     return ProposalRead(seller_id=proposal.seller_id, sku=proposal.sku, proposal=proposal, data=data)

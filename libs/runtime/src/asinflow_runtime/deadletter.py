@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
-
 from asinflow_contracts.topics import dead_letter_topic
 
 #: Headers added to a dead letter; the original headers are kept beside them.

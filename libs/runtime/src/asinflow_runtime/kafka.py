@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-
 from asinflow_contracts.topics import dead_letter_topic
 
 _log = logging.getLogger(__name__)
@@ -17,7 +17,11 @@ DEFAULT_PARTITIONS = 4
 
 
 async def ensure_topics(
-    bootstrap_servers: str, names: Iterable[str], *, partitions: int = DEFAULT_PARTITIONS, with_dlq: bool = True
+    bootstrap_servers: str,
+    names: Iterable[str],
+    *,
+    partitions: int = DEFAULT_PARTITIONS,
+    with_dlq: bool = True,
 ) -> None:
     """Create the topics (and their dead-letter topics) that do not exist yet."""
     wanted = set(names)
@@ -30,12 +34,10 @@ async def ensure_topics(
         missing = sorted(wanted - existing)
         if not missing:
             return
-        try:
+        with contextlib.suppress(TopicAlreadyExistsError):  # another process created them meanwhile
             await admin.create_topics(
                 [NewTopic(name, num_partitions=partitions, replication_factor=1) for name in missing]
             )
-        except TopicAlreadyExistsError:
-            pass  # another process created them in the meantime
         _log.info("created topics %s", missing)
     finally:
         await admin.close()

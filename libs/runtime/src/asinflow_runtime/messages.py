@@ -6,9 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
 from asinflow_contracts.envelope import Envelope
+from pydantic import BaseModel
 
 
 class Unreadable(ValueError):

@@ -94,9 +94,7 @@ def _row(record: asyncpg.Record) -> PendingRow:
 
 async def publish_rows(producer: AIOKafkaProducer, rows: Sequence[PendingRow]) -> None:
     """Send every row without awaiting each, then wait for all acknowledgements (DESIGN §7)."""
-    futures = [
-        await producer.send(row.topic, row.payload, key=row.key.encode(), headers=row.headers) for row in rows
-    ]
+    futures = [await producer.send(row.topic, row.payload, key=row.key.encode(), headers=row.headers) for row in rows]
     await asyncio.gather(*futures)
 
 

@@ -111,7 +111,11 @@ class BatchPipeline:
     async def _dead_letter(self, letters: list[DeadLetter]) -> None:
         for letter in letters:
             _log.warning(
-                "dead-letter %s[%s]@%s: %s %s", letter.topic, letter.partition, letter.offset, letter.reason,
+                "dead-letter %s[%s]@%s: %s %s",
+                letter.topic,
+                letter.partition,
+                letter.offset,
+                letter.reason,
                 letter.error[:200],
             )
         await self._retrying(lambda: publish_dead_letters(self.producer, self.service, letters))

@@ -11,10 +11,11 @@ import os
 import signal
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -32,6 +33,7 @@ from asinflow_runtime.settings import ConsumerSettings, InfraSettings
 from asinflow_runtime.transient import Backoff, is_transient
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 OPS_SCHEMA = "ops"
 
@@ -65,7 +67,7 @@ class ServiceRuntime:
 
     def __post_init__(self) -> None:
         self.infra.require_complete()
-        self.broker = KafkaBroker(self.infra.kafka_bootstrap_servers, logger=None)
+        self.broker = KafkaBroker(self.infra.kafka_bootstrap_servers or "", logger=None)
         self.app = FastStream(self.broker, logger=None)
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.pool: asyncpg.Pool | None = None
@@ -106,17 +108,18 @@ class ServiceRuntime:
                 [*self.spec.consumes, *(t for t, _ in self.spec.publishes)],
             ),
         )
-        self.pool = await _until_reachable("postgres", lambda: create_pool(infra.database_url or ""))
-        async with self.pool.acquire() as conn:
+        pool = await _until_reachable("postgres", lambda: create_pool(infra.database_url or ""))
+        self.pool = pool
+        async with pool.acquire() as conn:
             await migrate(conn, OPS_SCHEMA, ops_migrations())
             await migrate(conn, self.spec.schema, [*reliability_migrations(), *self.spec.migrations])
         self.producer = new_producer(infra.kafka_bootstrap_servers)
         await self.producer.start()
-        handler = self.spec.make_handler(self.pool)
+        handler = self.spec.make_handler(pool)
         self.pipeline = BatchPipeline(
-            self.spec.name, self.spec.schema, handler, self.pool, self.producer, self.consumer, self.counters
+            self.spec.name, self.spec.schema, handler, pool, self.producer, self.consumer, self.counters
         )
-        relay = OutboxRelay(Outbox(self.spec.schema), self.pool, self.producer)
+        relay = OutboxRelay(Outbox(self.spec.schema), pool, self.producer)
         self._relay = relay
         self._started_at = datetime.now(UTC)
         await self.broker.start()
@@ -181,12 +184,12 @@ class ServiceRuntime:
         )
 
 
-async def _until_reachable(what: str, connect: Callable[[], object]) -> asyncpg.Pool:
+async def _until_reachable(what: str, connect: Callable[[], Awaitable[T]]) -> T:
     """Wait (with backoff) until a dependency answers; a service starting before its database is normal."""
     backoff = Backoff(0.2, 5.0)
     while True:
         try:
-            return await connect()  # type: ignore[misc, no-any-return]
+            return await connect()
         except Exception as exc:
             if not is_transient(exc):
                 raise

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from asinflow_contracts import topics
 from asinflow_contracts.events import ListingRejected, ListingValidated
-from asinflow_identifier_validation.adapters.postgres import SCHEMA
-from asinflow_identifier_validation.handlers import SERVICE, ValidationHandler
 from asinflow_runtime.db import migrations_in
 from asinflow_runtime.service import ServiceSpec
+
+from asinflow_identifier_validation.adapters.postgres import SCHEMA
+from asinflow_identifier_validation.handlers import SERVICE, ValidationHandler
 
 SPEC = ServiceSpec(
     name=SERVICE,

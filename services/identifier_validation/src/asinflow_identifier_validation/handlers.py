@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from pydantic import ValidationError
-
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope, EnvelopeError
 from asinflow_contracts.events import ExemptionGranted, ListingRef, ListingRejected, ListingValidated
 from asinflow_contracts.ids import caused_event_id, listing_id
 from asinflow_contracts.proposal_reading import ProposalRead, read_proposal
+from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
+from asinflow_runtime.records import envelope_of
+from pydantic import ValidationError
+
 from asinflow_identifier_validation.adapters import postgres
 from asinflow_identifier_validation.domain.exemptions import Exemption
 from asinflow_identifier_validation.domain.validation import decide
-from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
-from asinflow_runtime.records import envelope_of
 
 SERVICE = "identifier-validation"
 SOURCE = f"/asinflow/{SERVICE}"
@@ -40,9 +40,7 @@ class ValidationHandler:
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         grants = [i.body for i in items if isinstance(i.body, ExemptionGranted)]
-        await postgres.save_exemptions(
-            conn, [Exemption(g.exemption_id, g.brand, g.sku, g.seller_id) for g in grants]
-        )
+        await postgres.save_exemptions(conn, [Exemption(g.exemption_id, g.brand, g.sku, g.seller_id) for g in grants])
         proposals = [i for i in items if isinstance(i.body, ProposalRead)]
         cited = [p.body.proposal.exemption_id for p in proposals if p.body.proposal and p.body.proposal.exemption_id]
         exemptions = await postgres.load_exemptions(conn, cited)
@@ -61,7 +59,9 @@ class ValidationHandler:
         assert read.seller_id is not None and read.sku is not None
         lid = listing_id(read.seller_id, read.sku)
         batch = read.proposal.batch_id if read.proposal else _text(read.data.get("batch_id"))
-        ref = ListingRef(listing_id=lid, seller_id=read.seller_id, sku=read.sku, proposal_id=item.event_id, batch_id=batch)
+        ref = ListingRef(
+            listing_id=lid, seller_id=read.seller_id, sku=read.sku, proposal_id=item.event_id, batch_id=batch
+        )
         decision = decide(read, exemptions)
         payload: ListingValidated | ListingRejected
         if decision.rejected:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from asinflow_contracts import topics
 from asinflow_contracts.events import ListingStateChanged
-from asinflow_lifecycle_ledger.adapters.store import SCHEMA
-from asinflow_lifecycle_ledger.handlers import SERVICE, LedgerHandler
 from asinflow_runtime.db import migrations_in
 from asinflow_runtime.service import ServiceSpec
+
+from asinflow_lifecycle_ledger.adapters.store import SCHEMA
+from asinflow_lifecycle_ledger.handlers import SERVICE, LedgerHandler
 
 SPEC = ServiceSpec(
     name=SERVICE,

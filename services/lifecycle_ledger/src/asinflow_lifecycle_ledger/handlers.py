@@ -8,16 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
-
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope, EnvelopeError
 from asinflow_contracts.events import ListingStateChanged
 from asinflow_contracts.ids import caused_event_id, listing_id
 from asinflow_contracts.proposal_reading import read_proposal
-from asinflow_lifecycle_ledger.adapters.store import load_book, save_book
-from asinflow_lifecycle_ledger.domain.book import LedgerEvent
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
 from asinflow_runtime.records import envelope_of
+
+from asinflow_lifecycle_ledger.adapters.store import load_book, save_book
+from asinflow_lifecycle_ledger.domain.book import LedgerEvent
 
 SERVICE = "lifecycle-ledger"
 SOURCE = f"/asinflow/{SERVICE}"

@@ -41,8 +41,12 @@ async def replay(letters: list[Letter]) -> None:
     settings = stackfile.resolve()
     async with connect.producer(settings) as producer:
         futures = [
-            await producer.send(letter.info["dlq_original_topic"], letter.value, key=letter.key,
-                                headers=letter.original_headers())
+            await producer.send(
+                letter.info["dlq_original_topic"],
+                letter.value,
+                key=letter.key,
+                headers=letter.original_headers(),
+            )
             for letter in letters
         ]
         await asyncio.gather(*futures)
@@ -61,7 +65,8 @@ def dlq_replay(refs: tuple[str, ...], replay_all: bool, reason: str | None) -> N
     assert settings.kafka_bootstrap_servers
     letters = asyncio.run(read_letters(settings.kafka_bootstrap_servers))
     chosen = [
-        letter for letter in letters
+        letter
+        for letter in letters
         if (replay_all or letter.ref in refs or (reason and letter.info.get("dlq_reason") == reason))
     ]
     unknown = set(refs) - {letter.ref for letter in letters}

@@ -6,7 +6,6 @@ import json
 import sys
 
 import click
-
 from asinflow_identifier_validation.domain.identifiers import IdentifierError, check
 
 
@@ -14,8 +13,13 @@ def check_code(code: str) -> dict[str, object]:
     try:
         result = check(code)
     except IdentifierError as exc:
-        return {"input": code, "valid": False, "kind": None, "gtin14": None,
-                "error": {"code": exc.code, "message": str(exc)}}
+        return {
+            "input": code,
+            "valid": False,
+            "kind": None,
+            "gtin14": None,
+            "error": {"code": exc.code, "message": str(exc)},
+        }
     return {"input": code, "valid": True, "kind": result.kind, "gtin14": result.gtin14, "error": None}
 
 

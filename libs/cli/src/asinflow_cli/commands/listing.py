@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from typing import Any
 
 import click
+from asinflow_lifecycle_ledger.adapters import queries
 
 from asinflow_cli import connect, stackfile
 from asinflow_cli.render import listing_text
-from asinflow_lifecycle_ledger.adapters import queries
 
 
 @click.group("listing")
@@ -25,7 +26,7 @@ def listing_group() -> None:
 def show(seller_id: str, sku: str, as_json: bool) -> None:
     """State, ASIN, issues and history of one listing."""
 
-    async def main() -> dict[str, object] | None:
+    async def main() -> dict[str, Any] | None:
         async with connect.database(stackfile.resolve()) as pool:
             return await queries.listing_view(pool, seller_id, sku)
 
@@ -42,7 +43,7 @@ def show(seller_id: str, sku: str, as_json: bool) -> None:
 def illegal(limit: int, as_json: bool) -> None:
     """Transitions the state machine refused (most recent first)."""
 
-    async def main() -> list[dict[str, object]]:
+    async def main() -> list[dict[str, Any]]:
         async with connect.database(stackfile.resolve()) as pool:
             return await queries.illegal_transitions(pool, limit)
 

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+from asinflow_runtime.settings import InfraSettings
 
 from asinflow_cli import connect, stackfile
 from asinflow_cli.feed import FeedLine, describe_problem, publish_lines, read_feed
 from asinflow_cli.preview import preview_report
 from asinflow_cli.render import report_text
-from asinflow_runtime.settings import InfraSettings
 
 PROGRESS_FROM = 1000
 
@@ -50,5 +50,7 @@ def publish(file: Path, preview: bool, as_json: bool) -> None:
         click.echo(json.dumps(result, indent=2) if as_json else report_text(result))
         sys.exit(1 if skipped else 0)
     sent = asyncio.run(publish_feed(stackfile.resolve(), lines, show_progress=len(lines) >= PROGRESS_FROM))
-    click.echo(f"published {sent} of {len(lines)} lines" + (f"; {skipped} not published (see above)" if skipped else ""))
+    click.echo(
+        f"published {sent} of {len(lines)} lines" + (f"; {skipped} not published (see above)" if skipped else "")
+    )
     sys.exit(1 if skipped else 0)

@@ -8,11 +8,11 @@ import sys
 from typing import Any
 
 import click
+from asinflow_lifecycle_ledger.adapters import queries
 
 from asinflow_cli import connect, stackfile
 from asinflow_cli.render import report_text
 from asinflow_cli.services import SETTLED_STATES
-from asinflow_lifecycle_ledger.adapters import queries
 
 
 @click.command("report")

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from asinflow_lifecycle_ledger.adapters import queries
+from asinflow_runtime.embedded import EmbeddedStack
+from asinflow_runtime.settings import InfraSettings
 
 from asinflow_cli import connect, stackfile
 from asinflow_cli.commands.publish import publish_feed, report_problems
@@ -21,12 +24,11 @@ from asinflow_cli.render import summary_text
 from asinflow_cli.services import SETTLED_STATES
 from asinflow_cli.setup import initialise
 from asinflow_cli.supervisor import Supervisor
-from asinflow_lifecycle_ledger.adapters import queries
-from asinflow_runtime.embedded import EmbeddedStack
-from asinflow_runtime.settings import InfraSettings
 
 
-async def wait_settled(settings: InfraSettings, ids: list[uuid.UUID], sup: Supervisor, timeout: float) -> dict[str, Any]:
+async def wait_settled(
+    settings: InfraSettings, ids: list[uuid.UUID], sup: Supervisor, timeout: float
+) -> dict[str, Any]:
     async with connect.database(settings) as pool:
         await sup.wait_ready(pool)
         deadline = time.monotonic() + timeout
@@ -62,12 +64,18 @@ async def start_and_feed(settings: InfraSettings, sup: Supervisor, feed: Path | 
     outcome = await wait_settled(settings, ids, sup, timeout=120)
     result = summary(outcome["rows"], len(ids), time.monotonic() - started)
     if as_json:
-        click.echo(json.dumps({k: result[k] for k in ("listings", "by_state", "by_code", "elapsed_s")}
-                              | {"settled": outcome["settled"], "unreadable_lines": skipped}))
+        click.echo(
+            json.dumps(
+                {k: result[k] for k in ("listings", "by_state", "by_code", "elapsed_s")}
+                | {"settled": outcome["settled"], "unreadable_lines": skipped}
+            )
+        )
     else:
         click.echo(summary_text(result))
-        click.echo(f"settled {outcome['settled']} of {len(ids)} listings in {result['elapsed_s']}s"
-                   + (f"; {skipped} unreadable line(s) not published" if skipped else ""))
+        click.echo(
+            f"settled {outcome['settled']} of {len(ids)} listings in {result['elapsed_s']}s"
+            + (f"; {skipped} unreadable line(s) not published" if skipped else "")
+        )
     return 0 if outcome["settled"] == len(ids) else 1
 
 
@@ -87,12 +95,14 @@ def run(feed: Path | None, once: bool, as_json: bool) -> None:
             stackfile.write(settings, os.getpid())
         if not as_json:
             embedded = ", ".join(stack.embedded) or "none"
-            click.echo(f"stack: {settings.kafka_bootstrap_servers} | {settings.database_url} | {settings.redis_url}"
-                       f" (embedded: {embedded})", err=True)
+            click.echo(
+                f"stack: {settings.kafka_bootstrap_servers} | {settings.database_url} | {settings.redis_url}"
+                f" (embedded: {embedded})",
+                err=True,
+            )
         code = asyncio.run(start_and_feed(settings, sup, feed, as_json))
         if not once:
-            click.echo("serving; other asinflow commands in this directory use this stack. Ctrl-C to stop.",
-                       err=True)
+            click.echo("serving; other asinflow commands in this directory use this stack. Ctrl-C to stop.", err=True)
             while not sup.dead():
                 time.sleep(0.5)
             click.echo(f"service(s) exited: {sup.dead()}; see {sup.log_dir}/", err=True)

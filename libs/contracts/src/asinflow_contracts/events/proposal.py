@@ -56,7 +56,9 @@ class ListingProposed(BaseModel):
         default_factory=list, max_length=10, description="Up to 10 product identifiers."
     )
     exemption_id: str | None = Field(
-        default=None, max_length=100, description="Id of a GTIN exemption covering this brand (or brand + SKU)."
+        default=None,
+        max_length=100,
+        description="Id of a GTIN exemption covering this brand (or brand + SKU).",
     )
     variation: Variation | None = Field(default=None, description="Parent/child link, null when standalone.")
     package_quantity: int = Field(default=1, ge=1, le=10_000, description="Units in the package.")

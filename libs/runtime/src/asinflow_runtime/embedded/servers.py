@@ -24,13 +24,25 @@ class Server:
     name: str
     url: str
     proc: subprocess.Popen[bytes]
+    port: int
+    argv: list[str]
+    log: Path
     stop_signal: int = signal.SIGTERM
+    user: str | None = None
     cleanup_dirs: list[Path] = field(default_factory=list)
 
     def stop(self) -> None:
         stop(self.proc, self.stop_signal)
         for path in self.cleanup_dirs:
             shutil.rmtree(path, ignore_errors=True)
+
+    def pause(self) -> None:
+        """Stop the process but keep its data: ``resume`` starts it again on the same port."""
+        stop(self.proc, self.stop_signal)
+
+    def resume(self) -> None:
+        self.proc = spawn(self.argv, log_file=self.log, death_signal=self.stop_signal, user=self.user)
+        wait_for_port(self.port, self.proc, self.log)
 
 
 def start_tansu(workdir: Path) -> Server:
@@ -52,7 +64,7 @@ def start_tansu(workdir: Path) -> Server:
     ]
     proc = spawn(argv, log_file=log)
     wait_for_port(port, proc, log)
-    return Server("kafka", f"127.0.0.1:{port}", proc)
+    return Server("kafka", f"127.0.0.1:{port}", proc, port, argv, log)
 
 
 def start_redis(workdir: Path) -> Server:
@@ -66,7 +78,7 @@ def start_redis(workdir: Path) -> Server:
     argv += ["--dir", str(workdir)]
     proc = spawn(argv, log_file=log)
     wait_for_port(port, proc, log)
-    return Server("redis", f"redis://127.0.0.1:{port}/0", proc)
+    return Server("redis", f"redis://127.0.0.1:{port}/0", proc, port, argv, log)
 
 
 def start_postgres(workdir: Path, database: str = "asinflow") -> Server:
@@ -90,13 +102,8 @@ def start_postgres(workdir: Path, database: str = "asinflow") -> Server:
     proc = spawn(argv, log_file=log, death_signal=signal.SIGINT, user=user)
     wait_for_port(port, proc, log)
     _create_database(bin_dir, port, database, user)
-    return Server(
-        "postgres",
-        f"postgresql://postgres@127.0.0.1:{port}/{database}",
-        proc,
-        stop_signal=signal.SIGINT,
-        cleanup_dirs=[],
-    )
+    url = f"postgresql://postgres@127.0.0.1:{port}/{database}"
+    return Server("postgres", url, proc, port, argv, log, stop_signal=signal.SIGINT, user=user)
 
 
 def _create_database(bin_dir: Path, port: int, database: str, user: str | None) -> None:

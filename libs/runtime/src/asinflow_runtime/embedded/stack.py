@@ -29,6 +29,10 @@ class EmbeddedStack:
         self._servers: list[Server] = []
         self.settings = self.configured
 
+    def server(self, name: str) -> Server:
+        """The embedded server called ``name`` (kafka, postgres, redis)."""
+        return next(s for s in self._servers if s.name == name)
+
     @property
     def embedded(self) -> list[str]:
         return [server.name for server in self._servers]

@@ -16,7 +16,8 @@ async def load_exemptions(conn: asyncpg.Connection, ids: Iterable[str]) -> dict[
     if not wanted:
         return {}
     rows = await conn.fetch(
-        f"SELECT exemption_id, brand, sku, seller_id FROM {SCHEMA}.exemptions WHERE exemption_id = ANY($1)", wanted
+        f"SELECT exemption_id, brand, sku, seller_id FROM {SCHEMA}.exemptions WHERE exemption_id = ANY($1)",
+        wanted,
     )
     return {r["exemption_id"]: Exemption(r["exemption_id"], r["brand"], r["sku"], r["seller_id"]) for r in rows}
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from asinflow_contracts.events import ListingProposed, NormalisedIdentifier
 from asinflow_contracts.issues import Issue, IssueCode, issue
 from asinflow_contracts.proposal_reading import ProposalRead
+
 from asinflow_identifier_validation.domain.exemptions import Exemption
 from asinflow_identifier_validation.domain.identifiers import IdentifierError, check
 from asinflow_identifier_validation.domain.remedies import REMEDIES
@@ -35,9 +36,7 @@ def decide(read: ProposalRead, exemptions: Mapping[str, Exemption]) -> Decision:
     """Validate a read proposal; ``exemptions`` are those whose ids the proposal may cite."""
     if read.proposal is None:
         return Decision(
-            issues=[
-                _issue(IssueCode.SCHEMA_INVALID, f"{e.attribute}: {e.message}", e.attribute) for e in read.errors
-            ]
+            issues=[_issue(IssueCode.SCHEMA_INVALID, f"{e.attribute}: {e.message}", e.attribute) for e in read.errors]
         )
     return decide_identifiers(read.proposal, exemptions)
 
@@ -62,7 +61,11 @@ def decide_identifiers(proposal: ListingProposed, exemptions: Mapping[str, Exemp
     if len(distinct) > 1:
         named = ", ".join(f"{c.type} {c.value} (GTIN-14 {c.gtin14})" for c in checked)
         issues.append(
-            _issue(IssueCode.IDENTIFIER_CONFLICT, f"the identifiers name {len(distinct)} products: {named}", "identifiers")
+            _issue(
+                IssueCode.IDENTIFIER_CONFLICT,
+                f"the identifiers name {len(distinct)} products: {named}",
+                "identifiers",
+            )
         )
     if issues:
         return Decision(issues=issues, identifiers=checked)
@@ -80,8 +83,6 @@ def _decide_exemption(proposal: ListingProposed, exemptions: Mapping[str, Exempt
         message = f"exemption {cited!r} does not exist"
         return Decision(issues=[_issue(IssueCode.IDENTIFIER_MISSING, message, "exemption_id")])
     if not exemption.covers(proposal.brand, proposal.seller_id, proposal.sku):
-        message = (
-            f"exemption {cited!r} covers {exemption.scope()}, not brand {proposal.brand!r} SKU {proposal.sku!r}"
-        )
+        message = f"exemption {cited!r} covers {exemption.scope()}, not brand {proposal.brand!r} SKU {proposal.sku!r}"
         return Decision(issues=[_issue(IssueCode.IDENTIFIER_MISSING, message, "exemption_id")])
     return Decision(exemption_id=cited)

@@ -9,8 +9,8 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import asyncpg
-
 from asinflow_contracts.ids import listing_id
+
 from asinflow_lifecycle_ledger.adapters.store import SCHEMA
 
 
@@ -70,8 +70,13 @@ async def batch_report(
         batch_id,
     )
     items = [
-        {"seller_id": r["seller_id"], "sku": r["sku"], "state": r["state"], "asin": r["asin"],
-         "issues": _issues(r["issues"])}
+        {
+            "seller_id": r["seller_id"],
+            "sku": r["sku"],
+            "state": r["state"],
+            "asin": r["asin"],
+            "issues": _issues(r["issues"]),
+        }
         for r in sorted(rows, key=lambda r: (r["seller_id"], r["sku"]))
     ]
     return {"batch_id": batch_id, **summarise(items, settled_states), "items": items}
@@ -104,8 +109,14 @@ async def proposals_state(
         list(proposal_ids),
     )
     return [
-        {"proposal_id": r["proposal_id"], "seller_id": r["seller_id"], "sku": r["sku"], "state": r["state"],
-         "asin": r["asin"], "issues": _issues(r["issues"])}
+        {
+            "proposal_id": r["proposal_id"],
+            "seller_id": r["seller_id"],
+            "sku": r["sku"],
+            "state": r["state"],
+            "asin": r["asin"],
+            "issues": _issues(r["issues"]),
+        }
         for r in rows
     ]
 
@@ -118,9 +129,17 @@ async def illegal_transitions(conn: asyncpg.Connection | asyncpg.Pool, limit: in
         limit,
     )
     return [
-        {"listing_id": str(r["listing_id"]), "seller_id": r["seller_id"], "sku": r["sku"], "version": r["version"],
-         "event_type": r["event_type"], "event_id": str(r["event_id"]), "state": r["from_state"],
-         "error": r["error"], "at": r["at"].isoformat()}
+        {
+            "listing_id": str(r["listing_id"]),
+            "seller_id": r["seller_id"],
+            "sku": r["sku"],
+            "version": r["version"],
+            "event_type": r["event_type"],
+            "event_id": str(r["event_id"]),
+            "state": r["from_state"],
+            "error": r["error"],
+            "at": r["at"].isoformat(),
+        }
         for r in rows
     ]
 

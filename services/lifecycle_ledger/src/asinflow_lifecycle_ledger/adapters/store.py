@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-
 from asinflow_contracts.state_machine import ListingState
+
 from asinflow_lifecycle_ledger.domain.book import Book, LedgerEvent, ListingVersion
 
 SCHEMA = "ledger"
@@ -105,8 +105,18 @@ async def save_book(conn: asyncpg.Connection, book: Book) -> None:
                 ON CONFLICT (listing_id, version) DO UPDATE SET state = excluded.state, asin = excluded.asin,
                   issues = excluded.issues, updated_at = excluded.updated_at""",
             [
-                (v.listing_id, v.version, v.seller_id, v.sku, v.proposal_id, v.state.value, v.batch_id, v.asin,
-                 json.dumps(v.issues), v.updated_at)
+                (
+                    v.listing_id,
+                    v.version,
+                    v.seller_id,
+                    v.sku,
+                    v.proposal_id,
+                    v.state.value,
+                    v.batch_id,
+                    v.asin,
+                    json.dumps(v.issues),
+                    v.updated_at,
+                )
                 for v in dirty
             ],
         )

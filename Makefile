@@ -1,0 +1,55 @@
+# asinflow — the two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+FEED ?= examples/feed.jsonl
+
+.PHONY: install run run-once test lint test-unit test-integration test-e2e bench asyncapi up down clean
+
+# uv from PyPI (the only thing needed besides Python 3.11), then the locked workspace.
+install:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	@$(UV) sync --frozen --quiet
+
+# Start the embedded stack and every service, publish the sample feed, print the summary, keep serving.
+run: install
+	$(BIN)/asinflow run --feed $(FEED)
+
+# Same, but exit once every listing of the feed is settled.
+run-once: install
+	$(BIN)/asinflow run --feed $(FEED) --once
+
+test: install lint
+	$(PYTEST) tests
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy libs services
+
+test-unit: install
+	$(PYTEST) tests/unit -m unit
+
+test-integration: install
+	$(PYTEST) tests/integration -m integration
+
+test-e2e: install
+	$(PYTEST) tests/e2e -m e2e
+
+bench: install
+	$(BIN)/python bench/pipeline_throughput.py
+
+asyncapi: install
+	$(BIN)/python -m asinflow_cli.asyncapi > docs/asyncapi.yaml
+
+up:
+	docker compose up --build -d
+
+down:
+	docker compose down -v
+
+clean:
+	rm -rf .asinflow .pytest_cache .mypy_cache .ruff_cache

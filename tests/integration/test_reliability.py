@@ -1,0 +1,158 @@
+"""Dead letters, duplicates and out-of-order delivery, on the real broker and database."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from asinflow_cli.dlq import read_letters
+from asinflow_contracts import topics
+from asinflow_contracts.envelope import Envelope
+from asinflow_contracts.events import ListingProposed, ListingRef, ListingValidated
+from asinflow_contracts.ids import caused_event_id, content_event_id, listing_id
+from asinflow_lifecycle_ledger.adapters.queries import illegal_transitions
+
+from tests.support.listings import proposal, publish_proposal, publish_raw, seller, wait_for, wait_for_state
+
+pytestmark = pytest.mark.integration
+
+
+async def letters_with_key(infra, key: bytes) -> list:
+    letters = await read_letters(infra.kafka_bootstrap_servers, [topics.dead_letter_topic(topics.LISTING_PROPOSED)])
+    return [letter for letter in letters if letter.key == key]
+
+
+@pytest.mark.parametrize(
+    ("value", "headers", "reason"),
+    [
+        (b"{not json", [], "unparseable_proposal"),
+        (b'{"sku": "X-1", "title": "no seller"}', [], "unparseable_proposal"),
+        (b"[1, 2, 3]", [], "unparseable_proposal"),
+        (b'{"seller_id": "S", "sku": "X"}', [("ce_id", b"not-a-uuid"), ("ce_type", b"x")], "bad_envelope"),
+    ],
+    ids=["not-json", "no-seller", "array", "bad-ce-id"],
+)
+async def test_malformed_message_is_dead_lettered_with_reason_and_consumer_keeps_going(
+    services, infra, producer, pool, value: bytes, headers: list, reason: str
+) -> None:
+    key = f"bad-{uuid.uuid4()}".encode()
+    await publish_raw(producer, value, key=key, headers=headers)
+    s = seller()
+    await publish_proposal(producer, proposal(s, "AFTER-BAD"))
+    assert await wait_for_state(pool, s, "AFTER-BAD", {"validated"}) == "validated"
+
+    found = await letters_with_key(infra, key)
+    assert len(found) >= 1  # the ledger consumes the same topic and dead-letters it too, with its own service name
+    by_service = {letter.info["dlq_service"]: letter for letter in found}
+    letter = by_service["identifier-validation"]
+    assert letter.value == value
+    assert letter.info["dlq_reason"] == reason
+    assert letter.info["dlq_error"]
+    assert letter.info["dlq_original_topic"] == topics.LISTING_PROPOSED
+    assert int(letter.info["dlq_original_offset"]) >= 0
+
+
+async def test_same_event_delivered_twice_has_one_effect(services, producer, pool) -> None:
+    s = seller()
+    data = proposal(s, "TWICE")
+    event_id = await publish_proposal(producer, data)
+    await publish_proposal(producer, data)  # same body and ce_id: a redelivery
+    await wait_for_state(pool, s, "TWICE", {"validated"})
+    # a later proposal of another listing proves both copies were consumed before we count
+    marker = seller()
+    await publish_proposal(producer, proposal(marker, "MARK"))
+    await wait_for_state(pool, marker, "MARK", {"validated"})
+
+    lid = listing_id(s, "TWICE")
+    assert await pool.fetchval("SELECT count(*) FROM ledger.versions WHERE listing_id = $1", lid) == 1
+    assert await pool.fetchval("SELECT count(*) FROM ledger.history WHERE listing_id = $1", lid) == 2
+    assert (
+        await pool.fetchval("SELECT count(*) FROM identifier_validation.decisions WHERE proposal_id = $1", event_id)
+        == 1
+    )
+    validated_id = caused_event_id(event_id, topics.LISTING_VALIDATED)
+    assert (
+        await pool.fetchval("SELECT count(*) FROM identifier_validation.outbox WHERE event_id = $1", validated_id) == 1
+    )
+
+
+async def test_upstream_message_without_cloudevents_headers_is_deduplicated_by_content(
+    services, producer, pool
+) -> None:
+    s = seller()
+    body = json.dumps(proposal(s, "PLAIN")).encode()
+    for _ in range(2):
+        await publish_raw(producer, body, key=str(listing_id(s, "PLAIN")).encode())
+    await wait_for_state(pool, s, "PLAIN", {"validated"})
+    event_id = content_event_id(topics.LISTING_PROPOSED, body)
+    assert await pool.fetchval("SELECT count(*) FROM ledger.versions WHERE proposal_id = $1", event_id) == 1
+
+
+async def test_validated_event_arriving_before_its_proposal_is_applied_after_it(services, producer, pool) -> None:
+    s = seller()
+    data = proposal(s, "EARLY")
+    body = json.dumps(data).encode()
+    proposal_id = content_event_id(topics.LISTING_PROPOSED, body)
+    lid = listing_id(s, "EARLY")
+    ref = ListingRef(listing_id=lid, seller_id=s, sku="EARLY", proposal_id=proposal_id, batch_id=data["batch_id"])
+    validated = ListingValidated(
+        **ref.model_dump(), gtin14="00036000291452", proposal=ListingProposed.model_validate(data)
+    )
+    envelope = Envelope(
+        id=caused_event_id(proposal_id, topics.LISTING_VALIDATED),
+        type=topics.LISTING_VALIDATED,
+        source="/tests",
+        subject=str(lid),
+        causation_id=proposal_id,
+        causation_type=topics.LISTING_PROPOSED,
+    )
+    await publish_raw(
+        producer,
+        validated.model_dump_json().encode(),
+        key=str(lid).encode(),
+        headers=envelope.to_headers(),
+        topic=topics.LISTING_VALIDATED,
+    )
+    await wait_for(
+        pool,
+        "SELECT count(*) FROM ledger.parked WHERE waiting_for = $1",
+        proposal_id,
+        predicate=lambda n: n == 1,
+    )
+    await publish_proposal(producer, data)
+    assert await wait_for_state(pool, s, "EARLY", {"validated"}) == "validated"
+    assert await pool.fetchval("SELECT count(*) FROM ledger.parked WHERE waiting_for = $1", proposal_id) == 0
+    transitions = await pool.fetch(
+        "SELECT from_state, to_state FROM ledger.history WHERE listing_id = $1 ORDER BY seq", lid
+    )
+    assert [(t["from_state"], t["to_state"]) for t in transitions] == [
+        (None, "proposed"),
+        ("proposed", "validated"),
+    ]
+
+
+async def test_illegal_transition_is_recorded_not_applied(services, producer, pool) -> None:
+    s = seller()
+    data = proposal(s, "ILLEGAL")
+    proposal_id = await publish_proposal(producer, data)
+    await wait_for_state(pool, s, "ILLEGAL", {"validated"})
+    lid = listing_id(s, "ILLEGAL")
+    ref = ListingRef(listing_id=lid, seller_id=s, sku="ILLEGAL", proposal_id=proposal_id)
+    event_id = uuid.uuid4()
+    envelope = Envelope(id=event_id, type=topics.LISTING_REACTIVATED, source="/tests", subject=str(lid))
+    await publish_raw(
+        producer,
+        ref.model_dump_json().encode(),
+        key=str(lid).encode(),
+        headers=envelope.to_headers(),
+        topic=topics.LISTING_REACTIVATED,
+    )
+    await wait_for(
+        pool, "SELECT count(*) FROM ledger.history WHERE event_id = $1", event_id, predicate=lambda n: n == 1
+    )
+    assert await wait_for_state(pool, s, "ILLEGAL") == "validated"
+    refused = [r for r in await illegal_transitions(pool, 500) if r["event_id"] == str(event_id)]
+    assert len(refused) == 1
+    assert refused[0]["state"] == "validated"
+    assert "not allowed in state 'validated'" in refused[0]["error"]

@@ -1,0 +1,93 @@
+"""Helpers to publish proposals and watch what the services did with them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from asinflow_contracts import topics
+from asinflow_contracts.envelope import Envelope
+from asinflow_contracts.ids import content_event_id, listing_id
+
+
+def seller() -> str:
+    """A seller id of its own for each test, so tests stay independent on a shared stack."""
+    return f"S-{uuid.uuid4().hex[:10]}"
+
+
+def proposal(seller_id: str, sku: str, **fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "seller_id": seller_id,
+        "sku": sku,
+        "title": "Acme Wireless Headphones WH-100, Black",
+        "brand": "Acme",
+        "manufacturer": "Acme Audio Ltd",
+        "product_type": "HEADPHONES",
+        "identifiers": [{"type": "UPC", "value": "036000291452"}],
+        "batch_id": f"batch-{seller_id}",
+        "quantity": 5,
+    }
+    base.update(fields)
+    return base
+
+
+async def publish_raw(
+    producer: AIOKafkaProducer,
+    value: bytes,
+    *,
+    key: bytes | None = None,
+    headers: list[tuple[str, bytes]] | None = None,
+    topic: str = topics.LISTING_PROPOSED,
+) -> None:
+    await producer.send_and_wait(topic, value, key=key, headers=headers or [])
+
+
+async def publish_proposal(producer: AIOKafkaProducer, data: dict[str, Any]) -> uuid.UUID:
+    """Publish like an upstream system does (CloudEvents headers, listing id key); returns the event id."""
+    body = json.dumps(data).encode()
+    event_id = content_event_id(topics.LISTING_PROPOSED, body)
+    lid = listing_id(data["seller_id"], data["sku"])
+    envelope = Envelope(id=event_id, type=topics.LISTING_PROPOSED, source="/tests", subject=str(lid))
+    await producer.send_and_wait(topics.LISTING_PROPOSED, body, key=str(lid).encode(), headers=envelope.to_headers())
+    return event_id
+
+
+async def wait_for(pool: asyncpg.Pool, query: str, *args: Any, predicate: Any = bool, timeout: float = 30.0) -> Any:
+    """Poll ``query`` (fetchval) until ``predicate(value)``; fail with the last value after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        value = await pool.fetchval(query, *args)
+        if predicate(value):
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting on {query!r}; last value {value!r}")
+
+
+async def wait_for_state(
+    pool: asyncpg.Pool, seller_id: str, sku: str, states: set[str] | None = None, timeout: float = 30.0
+) -> str:
+    """The ledger state of the latest version of a listing, once it is in ``states`` (any state if None)."""
+    query = "SELECT state FROM ledger.versions WHERE listing_id = $1 ORDER BY version DESC LIMIT 1"
+    return str(
+        await wait_for(
+            pool,
+            query,
+            listing_id(seller_id, sku),
+            predicate=lambda s: s is not None and (states is None or s in states),
+            timeout=timeout,
+        )
+    )
+
+
+async def ledger_issues(pool: asyncpg.Pool, seller_id: str, sku: str) -> list[dict[str, Any]]:
+    value = await pool.fetchval(
+        "SELECT issues FROM ledger.versions WHERE listing_id = $1 ORDER BY version DESC LIMIT 1",
+        listing_id(seller_id, sku),
+    )
+    return json.loads(value) if isinstance(value, str) else list(value or [])
