@@ -48,9 +48,7 @@ def compose() -> dict[str, Any]:
 
 def _service_packages() -> dict[str, Path]:
     """Importable top-level packages under services/*/src/, by module name."""
-    return {
-        init_py.parent.name: init_py.parent for init_py in sorted(REPO.glob("services/*/src/*/__init__.py"))
-    }
+    return {init_py.parent.name: init_py.parent for init_py in sorted(REPO.glob("services/*/src/*/__init__.py"))}
 
 
 def _service_members() -> list[Path]:
@@ -193,9 +191,7 @@ def _compose_cli() -> list[str] | None:
                 candidates.append([on_path])
     for candidate in candidates:
         try:
-            probe = subprocess.run(
-                [*candidate, "version"], capture_output=True, text=True, timeout=60, check=False
-            )
+            probe = subprocess.run([*candidate, "version"], capture_output=True, text=True, timeout=60, check=False)
         except OSError:
             continue
         if probe.returncode == 0 and re.search(r"\bv?2\.\d+", probe.stdout):

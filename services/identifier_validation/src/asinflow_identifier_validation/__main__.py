@@ -1,5 +1,6 @@
-from asinflow_identifier_validation.app import SPEC
 from asinflow_runtime.service import run_service
+
+from asinflow_identifier_validation.app import SPEC
 
 if __name__ == "__main__":
     run_service(SPEC)

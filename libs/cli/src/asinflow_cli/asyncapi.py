@@ -1,0 +1,45 @@
+"""The published contract: an AsyncAPI 3.0 document generated from the code (``make asyncapi``).
+
+Every event of the registry is a channel with its pydantic schema; each service's subscriber is listed with
+the topics it consumes. Run: ``python -m asinflow_cli.asyncapi > docs/asyncapi.yaml``.
+"""
+
+from __future__ import annotations
+
+from asinflow_contracts.registry import EVENT_MODELS
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+
+from asinflow_cli.services import SERVICES
+
+DESCRIPTION = (
+    "Events of the asinflow listing lifecycle. Every message carries CloudEvents 1.0 attributes in Kafka headers "
+    "(binary content mode: ce_id, ce_type = the topic name, ce_source, ce_time, ce_specversion, ce_subject = listing "
+    "id, and the extensions ce_causationid / ce_causationtype naming the event that caused it). The message key is "
+    "the listing id (UUIDv5 of seller_id and sku) for listing events. Unreadable messages go to `<topic>.dlq` with "
+    "dlq_reason, dlq_error, dlq_original_topic, dlq_original_partition, dlq_original_offset and dlq_service headers."
+)
+
+
+def build() -> AsyncAPI:
+    broker = KafkaBroker("kafka:9092", description="Apache Kafka (or the embedded Tansu broker)")
+    for topic, model in EVENT_MODELS.items():
+        broker.publisher(topic, schema=model, title=f"{topic}", description=(model.__doc__ or "").strip())
+    for spec, _ in SERVICES:
+
+        async def handler(body: bytes) -> None:  # documentation only; the real subscribers live in the services
+            return None
+
+        subscriber = broker.subscriber(
+            *spec.consumes, group_id=spec.name, title=f"{spec.name}:consume", description=spec.description
+        )
+        subscriber(handler)
+    return AsyncAPI(broker, title="asinflow events", version="1.0.0", description=DESCRIPTION)
+
+
+def main() -> None:
+    print(build().to_specification().to_yaml())
+
+
+if __name__ == "__main__":
+    main()
