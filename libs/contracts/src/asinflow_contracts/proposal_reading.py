@@ -43,8 +43,8 @@ def _named(data: dict[str, Any], key: str) -> str | None:
 def read_proposal(raw: bytes | str) -> ProposalRead:
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return ProposalRead(unreadable=f"not JSON: {exc}")
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, absurdly deep or long numbers
+        return ProposalRead(unreadable=f"not JSON: {type(exc).__name__}: {str(exc)[:200]}")
     if not isinstance(data, dict):
         return ProposalRead(unreadable=f"not a JSON object but a {type(data).__name__}")
     seller_id, sku = _named(data, "seller_id"), _named(data, "sku")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -41,21 +41,27 @@ class Outbox:
         """Insert the events (inside the caller's transaction); an event id already there is not re-added."""
         if not events:
             return []
-        headers = [json.dumps({k: v.decode() for k, v in e.envelope.to_headers()}) for e in events]
+        headers = [e.envelope.to_headers() for e in events]
+        bodies = [e.body() for e in events]
         rows = await conn.fetch(
             f"""
             INSERT INTO {self.table} (event_id, topic, key, headers, payload)
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[])
             ON CONFLICT (event_id) DO NOTHING
-            RETURNING seq, topic, key, headers, payload
+            RETURNING seq, event_id
             """,
             [e.envelope.id for e in events],
             [e.topic for e in events],
             [e.key for e in events],
-            headers,
-            [e.body() for e in events],
+            [json.dumps({k: v.decode() for k, v in h}) for h in headers],
+            bodies,
         )
-        return [_row(r) for r in rows]
+        seq_of = {r["event_id"]: r["seq"] for r in rows}
+        return [
+            PendingRow(seq_of[e.envelope.id], e.topic, e.key, h, body)
+            for e, h, body in zip(events, headers, bodies, strict=True)
+            if e.envelope.id in seq_of
+        ]
 
     async def pending(self, conn: asyncpg.Connection, older_than_s: float, limit: int = 1000) -> list[PendingRow]:
         rows = await conn.fetch(
@@ -102,8 +108,15 @@ class OutboxRelay:
     """Publishes rows whose inline publish did not happen (crash, broker away): the "republish" path."""
 
     def __init__(
-        self, outbox: Outbox, pool: asyncpg.Pool, producer: AIOKafkaProducer, *, interval_s: float = 1.0
+        self,
+        outbox: Outbox,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        *,
+        interval_s: float = 1.0,
+        before_scan: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        self.before_scan = before_scan
         self.outbox = outbox
         self.pool = pool
         self.producer = producer
@@ -111,6 +124,8 @@ class OutboxRelay:
         self.published = 0
 
     async def relay_once(self, older_than_s: float = 2.0) -> int:
+        if self.before_scan is not None:
+            await self.before_scan()  # rows published inline but not marked yet are not pending
         async with self.pool.acquire() as conn:
             rows = await self.outbox.pending(conn, older_than_s)
         if not rows:

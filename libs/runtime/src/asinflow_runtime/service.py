@@ -119,7 +119,7 @@ class ServiceRuntime:
         self.pipeline = BatchPipeline(
             self.spec.name, self.spec.schema, handler, pool, self.producer, self.consumer, self.counters
         )
-        relay = OutboxRelay(Outbox(self.spec.schema), pool, self.producer)
+        relay = OutboxRelay(Outbox(self.spec.schema), pool, self.producer, before_scan=self.pipeline.flush_marks)
         self._relay = relay
         self._started_at = datetime.now(UTC)
         await self.broker.start()
@@ -137,6 +137,9 @@ class ServiceRuntime:
                 await task
         self._tasks = []
         await self.broker.stop()
+        if self.pipeline is not None:
+            with contextlib.suppress(Exception):
+                await self.pipeline.flush_marks()
         if self.producer is not None:
             await self.producer.stop()
         if self.pool is not None:

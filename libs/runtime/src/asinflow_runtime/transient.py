@@ -10,7 +10,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OSError,  # includes ConnectionError, ConnectionRefusedError
     TimeoutError,
     asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,  # includes ConnectionDoesNotExistError
+    asyncpg.InterfaceError,  # the connection was closed or is unusable (client side)
     asyncpg.CannotConnectNowError,
     asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, crash shutdown
     asyncpg.TooManyConnectionsError,
@@ -26,7 +26,18 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+#: asyncpg errors raised by the client for a bad argument or configuration: retrying cannot help.
+PERMANENT_CLIENT_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions._base.DataError,  # "invalid input for query argument"; a subclass of InterfaceError
+    asyncpg.exceptions._base.ClientConfigurationError,
+    asyncpg.exceptions._base.UnsupportedClientFeatureError,
+    asyncpg.exceptions._base.UnsupportedServerFeatureError,
+)
+
+
 def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, PERMANENT_CLIENT_ERRORS):
+        return False
     return isinstance(exc, TRANSIENT_ERRORS)
 
 
@@ -39,6 +50,7 @@ class Backoff:
         self.attempt = 0
 
     def next_delay(self) -> float:
-        delay = min(self.maximum, self.initial * 2.0**self.attempt)
+        exponent = min(self.attempt, 60)  # bounded: no OverflowError however long the outage lasts
+        delay = min(self.maximum, self.initial * 2.0**exponent)
         self.attempt += 1
         return delay

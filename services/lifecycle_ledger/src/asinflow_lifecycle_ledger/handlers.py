@@ -57,7 +57,7 @@ def to_ledger_event(topic: str, envelope: Envelope, value: bytes) -> LedgerEvent
             causation_type=envelope.causation_type,
             batch_id=payload.get("batch_id"),
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise Unreadable("schema_invalid", f"not a listing event: {exc!r}") from exc
 
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
 
 def brand_key(brand: str) -> str:
-    """A simple comparison key for brand names: NFKC, case-fold, accents and non-alphanumerics dropped.
-    (The brand-gating service will own the full normalisation with confusables and legal suffixes.)"""
+    """A simple comparison key for brand names: NFKC, case-fold, accents and non-alphanumerics dropped;
+    letters of every script are kept. (The brand-gating service will own the full normalisation with
+    confusables and legal suffixes.)"""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", brand).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _NOT_ALNUM.sub("", text)
+    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)
@@ -25,7 +22,8 @@ class Exemption:
     seller_id: str | None = None
 
     def covers(self, brand: str, seller_id: str, sku: str) -> bool:
-        if brand_key(self.brand) != brand_key(brand):
+        key = brand_key(brand)
+        if not key or brand_key(self.brand) != key:
             return False
         if self.sku is not None and self.sku != sku:
             return False

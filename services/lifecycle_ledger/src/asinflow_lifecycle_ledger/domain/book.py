@@ -104,7 +104,6 @@ class Book:
             versions = self.versions.setdefault(event.listing_id, [])
             if any(v.proposal_id == event.event_id for v in versions):
                 return  # already applied
-            previous = versions[-1].state if versions else None
             version = ListingVersion(
                 listing_id=event.listing_id,
                 seller_id=event.seller_id,
@@ -117,7 +116,8 @@ class Book:
                 dirty=True,
             )
             versions.append(version)
-            self._record(version, event, previous, ListingState.PROPOSED, legal=True, error=None)
+            # A new version starts afresh: no "from" state (the previous version keeps its own history).
+            self._record(version, event, None, ListingState.PROPOSED, legal=True, error=None)
             return
         found = self._version_of(event)
         assert found is not None  # _blocker parks events without a version
