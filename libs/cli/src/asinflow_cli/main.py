@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import click
+from aiokafka.errors import KafkaConnectionError
+from asinflow_runtime.settings import NotConfigured
 
 from asinflow_cli import stackfile
 from asinflow_cli.commands.dlq import dlq_group
@@ -19,7 +22,21 @@ from asinflow_cli.commands.status import status
 from asinflow_cli.setup import initialise
 
 
-@click.group()
+class Cli(click.Group):
+    """Turns the errors a user can act on into one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NotConfigured as exc:
+            raise click.ClickException(str(exc)) from exc
+        except (OSError, KafkaConnectionError) as exc:
+            raise click.ClickException(
+                f"cannot reach the stack ({exc}); is `asinflow run` still running, are the URLs right?"
+            ) from exc
+
+
+@click.group(cls=Cli)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens underneath.")
 def cli(verbose: bool) -> None:
     """asinflow: the lifecycle of marketplace product listings, as event-driven services."""

@@ -5,6 +5,10 @@ from __future__ import annotations
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class NotConfigured(RuntimeError):
+    """A server's URL is neither set nor known from a running ``asinflow run``."""
+
+
 class InfraSettings(BaseSettings):
     """Where the broker, the database and Redis are. Unset means "start the embedded one"."""
 
@@ -25,7 +29,7 @@ class InfraSettings(BaseSettings):
     def require_complete(self) -> InfraSettings:
         missing = [name for name, value in self.__dict__.items() if not value]
         if missing:
-            raise RuntimeError(
+            raise NotConfigured(
                 f"not configured: {', '.join(m.upper() for m in missing)}; start `asinflow run` or set them"
             )
         return self

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import click
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import connect, health, stackfile
 from asinflow_cli.services import SERVICES
 
 STALE_AFTER = timedelta(seconds=10)
@@ -44,16 +44,26 @@ async def service_status(pool: asyncpg.Pool) -> list[dict[str, Any]]:
 def status(as_json: bool) -> None:
     """Readiness of every service of the stack."""
 
-    async def main() -> list[dict[str, Any]]:
-        async with connect.database(stackfile.resolve()) as pool:
-            return await service_status(pool)
+    async def main() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        settings = stackfile.resolve()
+        servers = await health.check(settings)
+        if not all(s["ok"] for s in servers if s["server"] == "postgres"):
+            return servers, []
+        async with connect.database(settings) as pool:
+            return servers, await service_status(pool)
 
-    rows = asyncio.run(main())
+    servers, rows = asyncio.run(main())
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps({"servers": servers, "services": rows}, indent=2))
     else:
+        for s in servers:
+            click.echo(
+                f"{s['server']:<24} {'ok' if s['ok'] else 'DOWN':<10} {s['url']}"
+                + (f"  {s['error']}" if s["error"] else "")
+            )
         for r in rows:
             c = r["counters"]
             counters = " ".join(f"{k}={c[k]}" for k in ("consumed", "applied", "duplicates", "dead_lettered") if k in c)
             click.echo(f"{r['service']:<24} {'ready' if r['ready'] else 'NOT READY':<10} {counters}")
-    sys.exit(0 if all(r["ready"] for r in rows) else 1)
+    healthy = all(s["ok"] for s in servers) and bool(rows) and all(r["ready"] for r in rows)
+    sys.exit(0 if healthy else 1)

@@ -1,0 +1,122 @@
+"""`asinflow run` as a user starts it: the sample feed end to end, other commands find the stack through
+`.asinflow/stack.env`, and nothing is left running after Ctrl-C or even `kill -9`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.support.cli import ASINFLOW, asinflow
+
+pytestmark = pytest.mark.e2e
+
+FEED = Path(__file__).parents[2] / "examples" / "feed.jsonl"
+
+
+def start_run(cwd: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "REDIS_URL")}
+    return subprocess.Popen(
+        [ASINFLOW, "run", "--feed", str(FEED)],
+        cwd=cwd,
+        env=env,
+        stdout=(cwd / "run.out").open("wb"),
+        stderr=(cwd / "run.err").open("wb"),
+    )
+
+
+async def wait_serving(proc: subprocess.Popen[bytes], cwd: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"run exited {proc.returncode}: {(cwd / 'run.err').read_text()}")
+        if "serving;" in (cwd / "run.err").read_text():
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"not serving after {timeout}s: {(cwd / 'run.err').read_text()}")
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    return psutil.Process(pid).children(recursive=True)
+
+
+def alive(processes: list[psutil.Process]) -> list[str]:
+    left = []
+    for p in processes:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                left.append(f"{p.pid} {' '.join(p.cmdline()[:3])}")
+        except psutil.NoSuchProcess:
+            continue
+    return left
+
+
+async def wait_gone(processes: list[psutil.Process], timeout: float = 30) -> list[str]:
+    deadline = time.monotonic() + timeout
+    while (left := alive(processes)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    return left
+
+
+async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_clean_on_ctrl_c(tmp_path) -> None:
+    proc = start_run(tmp_path)
+    try:
+        await wait_serving(proc, tmp_path)
+        out = (tmp_path / "run.out").read_text()
+        assert "Summary: 63 processed, 34 accepted, 29 invalid" in out
+        assert (tmp_path / ".asinflow" / "stack.env").exists()
+
+        status = await asinflow("status", cwd=tmp_path)
+        assert status.code == 0, status.out + status.err
+        report = await asinflow("report", "feed-2026-11-24-01", "--json", cwd=tmp_path)
+        data = json.loads(report.out)
+        assert (data["lines"], data["settled"]) == (63, 63)
+        assert set(data["by_code"]) == {
+            "SCHEMA_INVALID",
+            "IDENTIFIER_INVALID_CHECKSUM",
+            "IDENTIFIER_INVALID_FORMAT",
+            "IDENTIFIER_NON_TRADE_PREFIX",
+            "IDENTIFIER_CONFLICT",
+            "IDENTIFIER_MISSING",
+        }
+        children = descendants(proc.pid)
+        names = " ".join(" ".join(p.cmdline()) for p in children)
+        for expected in (
+            "tansu",
+            "postgres",
+            "redis-server",
+            "asinflow_identifier_validation",
+            "asinflow_lifecycle_ledger",
+        ):
+            assert expected in names
+
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        assert proc.wait(60) == 0
+        assert await wait_gone(children) == []
+        assert not (tmp_path / ".asinflow" / "stack.env").exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+async def test_servers_and_services_die_with_a_killed_run(tmp_path) -> None:
+    proc = start_run(tmp_path)
+    try:
+        await wait_serving(proc, tmp_path)
+        children = descendants(proc.pid)
+        assert len(children) >= 5
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        assert await wait_gone(children) == []
+        stale = await asinflow("status", cwd=tmp_path)  # the stack file names a dead run: ignored
+        assert stale.code != 0 and "not configured" in stale.err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
