@@ -156,3 +156,67 @@ async def test_illegal_transition_is_recorded_not_applied(services, producer, po
     assert len(refused) == 1
     assert refused[0]["state"] == "validated"
     assert "not allowed in state 'validated'" in refused[0]["error"]
+
+
+async def test_a_chain_of_events_arriving_before_their_causes_is_applied_in_causal_order(
+    services, producer, pool
+) -> None:
+    s = seller()
+    data = proposal(s, "CHAIN")
+    body = json.dumps(data).encode()
+    proposal_id = content_event_id(topics.LISTING_PROPOSED, body)
+    lid = listing_id(s, "CHAIN")
+    ref = ListingRef(listing_id=lid, seller_id=s, sku="CHAIN", proposal_id=proposal_id)
+    validated_id = caused_event_id(proposal_id, topics.LISTING_VALIDATED)
+    created_id = caused_event_id(validated_id, topics.LISTING_CREATED)
+    created = Envelope(
+        id=created_id,
+        type=topics.LISTING_CREATED,
+        source="/tests",
+        subject=str(lid),
+        causation_id=validated_id,
+        causation_type=topics.LISTING_VALIDATED,
+    )
+    validated = Envelope(
+        id=validated_id,
+        type=topics.LISTING_VALIDATED,
+        source="/tests",
+        subject=str(lid),
+        causation_id=proposal_id,
+        causation_type=topics.LISTING_PROPOSED,
+    )
+    created_body = json.dumps({**json.loads(ref.model_dump_json()), "asin": "B0TESTCHN1"}).encode()
+    validated_body = ListingValidated(
+        **ref.model_dump(), proposal=ListingProposed.model_validate(data)
+    ).model_dump_json()
+    # newest first: created, then validated, then (last) the proposal that caused them
+    await publish_raw(
+        producer, created_body, key=str(lid).encode(), headers=created.to_headers(), topic=topics.LISTING_CREATED
+    )
+    await wait_for(pool, "SELECT count(*) FROM ledger.parked WHERE event_id = $1", created_id, predicate=bool)
+    await publish_raw(
+        producer,
+        validated_body.encode(),
+        key=str(lid).encode(),
+        headers=validated.to_headers(),
+        topic=topics.LISTING_VALIDATED,
+    )
+    await wait_for(pool, "SELECT count(*) FROM ledger.parked WHERE event_id = $1", validated_id, predicate=bool)
+    await publish_raw(producer, body, key=str(lid).encode(), topic=topics.LISTING_PROPOSED)
+
+    assert await wait_for_state(pool, s, "CHAIN", {"created"}) == "created"
+    rows = await pool.fetch(
+        "SELECT from_state, to_state, legal FROM ledger.history WHERE listing_id = $1 ORDER BY seq", lid
+    )
+    assert [(r["from_state"], r["to_state"], r["legal"]) for r in rows] == [
+        (None, "proposed", True),
+        ("proposed", "validated", True),
+        ("validated", "created", True),
+    ]
+    assert await pool.fetchval("SELECT asin FROM ledger.versions WHERE listing_id = $1", lid) == "B0TESTCHN1"
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM ledger.parked WHERE waiting_for = ANY($1::uuid[])", [proposal_id, validated_id]
+        )
+        == 0
+    )

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from faststream import AckPolicy, FastStream
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -88,6 +89,9 @@ class ServiceRuntime:
             max_records=self.consumer.max_records,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
+            # Partition i of every consumed topic goes to the same instance: one listing's events (keyed by
+            # listing id) meet in one consumer even though they travel on different topics.
+            partition_assignment_strategy=(RangePartitionAssignor,),
             fetch_max_wait_ms=spec.fetch_max_wait_ms or self.consumer.fetch_max_wait_ms,
             title=f"{spec.name}:consume",
             description=spec.description,

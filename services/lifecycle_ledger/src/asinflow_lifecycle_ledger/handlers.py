@@ -16,8 +16,14 @@ from asinflow_contracts.proposal_reading import read_proposal
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
 from asinflow_runtime.records import envelope_of
 
-from asinflow_lifecycle_ledger.adapters.store import load_book, save_book
-from asinflow_lifecycle_ledger.domain.book import LedgerEvent
+from asinflow_lifecycle_ledger.adapters.store import (
+    load_applied,
+    load_versions,
+    lock_listings,
+    release_parked,
+    save_book,
+)
+from asinflow_lifecycle_ledger.domain.book import Book, LedgerEvent
 
 SERVICE = "lifecycle-ledger"
 SOURCE = f"/asinflow/{SERVICE}"
@@ -71,12 +77,31 @@ class LedgerHandler:
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         events: list[LedgerEvent] = [i.body for i in items]
-        book, released = await load_book(conn, events)
+        listing_ids = [e.listing_id for e in events]
+        await lock_listings(conn, listing_ids)
+        causes = [e.causation_id for e in events if e.causation_id] + [e.proposal_id for e in events]
+        book = Book(versions=await load_versions(conn, listing_ids), applied=await load_applied(conn, causes))
         for event in events:
             book.apply(event)
-        for event in released:
-            book.apply(event)
+        await self._release_waiting(conn, book)
         await save_book(conn, book)
+        return self._state_changes(book)
+
+    async def _release_waiting(self, conn: asyncpg.Connection, book: Book) -> None:
+        """Apply the parked events whose cause was applied in this batch, and theirs, and so on."""
+        checked = 0
+        while checked < len(book.applied_now):
+            newly_applied = book.applied_now[checked:]
+            checked = len(book.applied_now)
+            released = await release_parked(conn, newly_applied)
+            unknown = [e.listing_id for e in released if e.listing_id not in book.versions]
+            if unknown:
+                await lock_listings(conn, unknown)
+                book.versions.update(await load_versions(conn, unknown))
+            for event in released:
+                book.apply(event)
+
+    def _state_changes(self, book: Book) -> list[Outgoing]:
         now = datetime.now(UTC)
         outgoing = []
         for version, entry in book.changed:

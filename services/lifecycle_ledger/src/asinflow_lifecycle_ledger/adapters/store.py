@@ -51,14 +51,23 @@ def event_from_json(text: str | dict[str, Any]) -> LedgerEvent:
     )
 
 
-async def load_book(conn: asyncpg.Connection, events: Sequence[LedgerEvent]) -> tuple[Book, list[LedgerEvent]]:
-    """The versions of the batch's listings, which of the batch's causes are applied, and the parked events
-    that the batch's events release (returned to be applied after them)."""
-    listing_ids = sorted({e.listing_id for e in events})
+async def lock_listings(conn: asyncpg.Connection, listing_ids: Sequence[uuid.UUID]) -> None:
+    """Serialise concurrent ledger instances on the same listings (transaction-scoped advisory locks, taken
+    in a fixed order so two batches cannot deadlock)."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(id::text, 0) AS k "
+        "FROM unnest($1::uuid[]) AS id ORDER BY k) keys",
+        list(listing_ids),
+    )
+
+
+async def load_versions(
+    conn: asyncpg.Connection, listing_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ListingVersion]]:
     rows = await conn.fetch(
         f"""SELECT listing_id, version, seller_id, sku, proposal_id, state, batch_id, asin, issues, updated_at
             FROM {SCHEMA}.versions WHERE listing_id = ANY($1::uuid[]) ORDER BY listing_id, version""",
-        listing_ids,
+        sorted(set(listing_ids)),
     )
     versions: dict[uuid.UUID, list[ListingVersion]] = {}
     for r in rows:
@@ -76,23 +85,24 @@ async def load_book(conn: asyncpg.Connection, events: Sequence[LedgerEvent]) -> 
                 updated_at=r["updated_at"],
             )
         )
-    causes = sorted({e.causation_id for e in events if e.causation_id} | {e.proposal_id for e in events})
-    applied = {
-        r["event_id"]
-        for r in await conn.fetch(
-            f"SELECT DISTINCT event_id FROM {SCHEMA}.history WHERE event_id = ANY($1::uuid[])", causes
-        )
-    }
-    released = await conn.fetch(
-        f"DELETE FROM {SCHEMA}.parked WHERE waiting_for = ANY($1::uuid[]) RETURNING event",
-        [e.event_id for e in events],
+    return versions
+
+
+async def load_applied(conn: asyncpg.Connection, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these events the ledger has applied (legally or not) before."""
+    rows = await conn.fetch(
+        f"SELECT DISTINCT event_id FROM {SCHEMA}.history WHERE event_id = ANY($1::uuid[])", sorted(set(event_ids))
     )
-    released_events = [event_from_json(r["event"]) for r in released]
-    for event in released_events:  # their listings must be in the book too
-        if event.listing_id not in versions:
-            more = await load_book(conn, [event])
-            versions.update(more[0].versions)
-    return Book(versions=versions, applied=applied), released_events
+    return {r["event_id"] for r in rows}
+
+
+async def release_parked(conn: asyncpg.Connection, causes: Sequence[uuid.UUID]) -> list[LedgerEvent]:
+    """Take the parked events that were waiting for these (now applied) events out of the parking."""
+    rows = await conn.fetch(
+        f"DELETE FROM {SCHEMA}.parked WHERE waiting_for = ANY($1::uuid[]) RETURNING event, parked_at",
+        list(causes),
+    )
+    return [event_from_json(r["event"]) for r in sorted(rows, key=lambda r: r["parked_at"])]
 
 
 async def save_book(conn: asyncpg.Connection, book: Book) -> None:

@@ -69,6 +69,7 @@ class Book:
     history: list[HistoryEntry] = field(default_factory=list)
     parked: list[tuple[uuid.UUID, LedgerEvent]] = field(default_factory=list)
     changed: list[tuple[ListingVersion, HistoryEntry]] = field(default_factory=list)
+    applied_now: list[uuid.UUID] = field(default_factory=list)
 
     def apply(self, event: LedgerEvent) -> None:
         blocker = self._blocker(event)
@@ -78,6 +79,7 @@ class Book:
             return
         self._apply_now(event)
         self.applied.add(event.event_id)
+        self.applied_now.append(event.event_id)
         for child in self.waiting.pop(event.event_id, []):
             self.parked = [(k, e) for k, e in self.parked if e.event_id != child.event_id]
             self.apply(child)
