@@ -36,6 +36,12 @@ class Letter:
     def ref(self) -> str:
         return f"{self.dlq_topic}:{self.partition}:{self.offset}"
 
+    @property
+    def origin(self) -> tuple[str, str, str]:
+        """Where the message was first published (topic, partition, offset)."""
+        info = self.info
+        return (info.get(H_TOPIC, ""), info.get(H_PARTITION, ""), info.get(H_OFFSET, ""))
+
     def original_headers(self) -> list[tuple[str, bytes]]:
         return [(k, v) for k, v in self.headers if k not in DLQ_HEADERS]
 

@@ -75,6 +75,7 @@ class ServiceRuntime:
         self.producer: AIOKafkaProducer | None = None
         self.pipeline: BatchPipeline | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._redelivery = Backoff(self.consumer.retry_initial_s, self.consumer.retry_max_s)
         self._register()
 
     def _register(self) -> None:
@@ -99,7 +100,18 @@ class ServiceRuntime:
         async def consume(msg: KafkaMessage) -> None:
             assert self.pipeline is not None
             records = msg.raw_message
-            await self.pipeline.process(records if isinstance(records, tuple | list) else [records])
+            try:
+                await self.pipeline.process(records if isinstance(records, tuple | list) else [records])
+            except Exception:
+                # Not even a dead letter could be written: rewind to the batch's first offsets and try again
+                # later, so no later commit can skip these messages (nothing is lost, nothing is acked).
+                delay = self._redelivery.next_delay()
+                self.counters.retries += 1
+                _log.exception("%s: batch not processed; redelivering it in %.1fs", self.spec.name, delay)
+                await asyncio.sleep(delay)
+                await msg.nack()
+                return
+            self._redelivery = Backoff(self.consumer.retry_initial_s, self.consumer.retry_max_s)
             await msg.ack()  # offsets are committed only now, after the effects are durable
 
     async def start(self) -> None:

@@ -64,11 +64,13 @@ def dlq_replay(refs: tuple[str, ...], replay_all: bool, reason: str | None) -> N
     settings = stackfile.resolve()
     assert settings.kafka_bootstrap_servers
     letters = asyncio.run(read_letters(settings.kafka_bootstrap_servers))
-    chosen = [
+    wanted = [
         letter
         for letter in letters
         if (replay_all or letter.ref in refs or (reason and letter.info.get("dlq_reason") == reason))
     ]
+    # Several services may have dead-lettered the same message: send each original message back once.
+    chosen = list({letter.origin: letter for letter in reversed(wanted)}.values())
     unknown = set(refs) - {letter.ref for letter in letters}
     for ref in sorted(unknown):
         click.echo(f"no dead letter {ref}", err=True)

@@ -79,6 +79,11 @@ async def start_and_feed(settings: InfraSettings, sup: Supervisor, feed: Path | 
     return 0 if outcome["settled"] == len(ids) else 1
 
 
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    """SIGTERM (docker stop, systemd, timeout) stops everything the way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 @click.command("run")
 @click.option("--feed", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Publish this feed.")
 @click.option("--once", is_flag=True, help="Exit when every listing of the feed is settled.")
@@ -88,7 +93,7 @@ def run(feed: Path | None, once: bool, as_json: bool) -> None:
     stack = EmbeddedStack()
     settings = stack.start()
     sup = Supervisor(settings, stackfile.STATE_DIR / "logs")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     code = 0
     try:
         if not once:
