@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from asinflow_runtime.embedded.processes import pid_alive
 from asinflow_runtime.settings import InfraSettings
 
 STATE_DIR = Path(".asinflow")
@@ -41,17 +42,7 @@ def resolve() -> InfraSettings:
     """Environment variables first, then the stack file of a running ``asinflow run``; raises if incomplete."""
     from_file = read()
     pid = from_file.get("ASINFLOW_RUN_PID")
-    if pid and not _alive(int(pid)):
+    if pid and not pid_alive(int(pid)):
         from_file = {}
     values = {k.lower(): os.environ.get(k) or from_file.get(k) for k in KEYS}
     return InfraSettings.model_validate(values).require_complete()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

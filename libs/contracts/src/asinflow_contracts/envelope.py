@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from asinflow_contracts.ids import caused_event_id
+
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
 
@@ -28,6 +30,19 @@ class Envelope:
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
     causation_id: uuid.UUID | None = None
     causation_type: str | None = None
+
+    @classmethod
+    def caused_by(cls, cause_id: uuid.UUID, cause_type: str, event_type: str, *, source: str, subject: str) -> Envelope:
+        """The envelope of an event emitted because of another: its id is derived from the cause's (DESIGN §2),
+        so processing the cause again emits the very same event."""
+        return cls(
+            id=caused_event_id(cause_id, event_type),
+            type=event_type,
+            source=source,
+            subject=subject,
+            causation_id=cause_id,
+            causation_type=cause_type,
+        )
 
     def to_headers(self) -> Headers:
         headers: Headers = [

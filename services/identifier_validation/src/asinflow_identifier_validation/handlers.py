@@ -8,7 +8,7 @@ import asyncpg
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope, EnvelopeError
 from asinflow_contracts.events import ExemptionGranted, ListingRef, ListingRejected, ListingValidated
-from asinflow_contracts.ids import caused_event_id, listing_id
+from asinflow_contracts.ids import listing_id
 from asinflow_contracts.proposal_reading import ProposalRead, read_proposal
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
 from asinflow_runtime.records import envelope_of
@@ -78,14 +78,7 @@ class ValidationHandler:
                 proposal=read.proposal,
                 warnings=[i for i in decision.issues if i.severity != "ERROR"],
             )
-        envelope = Envelope(
-            id=caused_event_id(item.event_id, event_type),
-            type=event_type,
-            source=SOURCE,
-            subject=str(lid),
-            causation_id=item.event_id,
-            causation_type=item.envelope.type,
-        )
+        envelope = Envelope.caused_by(item.event_id, item.envelope.type, event_type, source=SOURCE, subject=str(lid))
         return Outgoing(event_type, str(lid), envelope, payload)
 
 

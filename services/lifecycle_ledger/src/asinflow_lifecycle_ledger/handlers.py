@@ -11,7 +11,7 @@ import asyncpg
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope, EnvelopeError
 from asinflow_contracts.events import ListingStateChanged
-from asinflow_contracts.ids import caused_event_id, listing_id
+from asinflow_contracts.ids import listing_id
 from asinflow_contracts.proposal_reading import read_proposal
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
 from asinflow_runtime.records import envelope_of
@@ -117,13 +117,8 @@ class LedgerHandler:
                 event_id=entry.event_id,
                 at=now,
             )
-            envelope = Envelope(
-                id=caused_event_id(entry.event_id, event_type),
-                type=event_type,
-                source=SOURCE,
-                subject=str(version.listing_id),
-                causation_id=entry.event_id,
-                causation_type=entry.event_type,
+            envelope = Envelope.caused_by(
+                entry.event_id, entry.event_type, event_type, source=SOURCE, subject=str(version.listing_id)
             )
             outgoing.append(Outgoing(event_type, str(version.listing_id), envelope, payload))
         return outgoing
