@@ -120,3 +120,15 @@ async def test_servers_and_services_die_with_a_killed_run(tmp_path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+async def test_run_once_json_prints_the_summary_and_exits(tmp_path) -> None:
+    result = await asinflow("run", "--feed", str(FEED), "--once", "--json", cwd=tmp_path, timeout=120)
+    assert result.code == 0, result.err
+    summary = json.loads(result.out)
+    assert summary["listings"] == 63
+    assert sum(summary["by_state"].values()) == 63
+    assert summary["by_state"] == {"rejected": 29, "validated": 34}
+    assert summary["by_code"]["IDENTIFIER_NON_TRADE_PREFIX"] == 8
+    assert summary["elapsed_s"] > 0
+    assert not (tmp_path / ".asinflow" / "stack.env").exists()  # --once serves nobody afterwards

@@ -9,7 +9,7 @@ import pytest
 from asinflow_contracts import topics
 
 from tests.support.cli import asinflow
-from tests.support.listings import proposal, publish_proposal, publish_raw, seller, wait_for_state
+from tests.support.listings import proposal, publish_proposal, publish_raw, seller, wait_for, wait_for_state
 
 pytestmark = pytest.mark.integration
 
@@ -150,3 +150,20 @@ async def test_commands_without_a_stack_say_how_to_get_one(tmp_path) -> None:
     assert result.code != 0
     assert "asinflow run" in result.err
     assert "Traceback" not in result.err
+
+
+async def test_publish_shows_progress_on_a_large_feed(services, infra, pool, tmp_path) -> None:
+    s, batch = seller(), f"big-{uuid.uuid4().hex[:8]}"
+    feed = tmp_path / "big.jsonl"
+    feed.write_text("".join(json.dumps(proposal(s, f"BIG-{i:05d}", batch_id=batch)) + "\n" for i in range(1500)))
+    result = await asinflow("publish", str(feed), infra=infra)
+    assert result.code == 0, result.err
+    assert "publishing: 500/1500 (33%)" in result.err and "publishing: 1500/1500 (100%)" in result.err
+    assert "published 1500 of 1500 lines" in result.out
+    await wait_for(
+        pool,
+        "SELECT count(*) FROM ledger.versions WHERE batch_id = $1 AND state = 'validated'",
+        batch,
+        predicate=lambda n: n == 1500,
+        timeout=60,
+    )

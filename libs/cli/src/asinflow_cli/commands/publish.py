@@ -24,8 +24,22 @@ async def publish_feed(settings: InfraSettings, lines: list[FeedLine], show_prog
         if not show_progress:
             return await publish_lines(producer, lines)
         publishable = sum(1 for line in lines if line.publishable)
-        with click.progressbar(length=publishable, label="publishing", file=sys.stderr) as bar:
-            return await publish_lines(producer, lines, progress=bar.update)
+        if sys.stderr.isatty():
+            with click.progressbar(length=publishable, label="publishing", file=sys.stderr) as bar:
+                return await publish_lines(producer, lines, progress=bar.update)
+        return await publish_lines(producer, lines, progress=LogProgress(publishable))
+
+
+class LogProgress:
+    """Progress as plain lines, for logs and pipes where a bar cannot redraw itself."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        click.echo(f"publishing: {self.done}/{self.total} ({100 * self.done // max(self.total, 1)}%)", err=True)
 
 
 def report_problems(lines: list[FeedLine]) -> int:
