@@ -11,14 +11,18 @@ from aiokafka.errors import KafkaConnectionError
 from asinflow_runtime.settings import NotConfigured
 
 from asinflow_cli import stackfile
+from asinflow_cli.commands.catalog import catalog_group
 from asinflow_cli.commands.dlq import dlq_group
 from asinflow_cli.commands.exempt import brand_group
 from asinflow_cli.commands.idcheck import id_group
 from asinflow_cli.commands.listing import listing_group
+from asinflow_cli.commands.operations import inventory_group, policy_group
 from asinflow_cli.commands.publish import publish
 from asinflow_cli.commands.report import report
 from asinflow_cli.commands.run import run
 from asinflow_cli.commands.status import status
+from asinflow_cli.commands.subscribe import subscribe_group
+from asinflow_cli.publishing import NotApplied
 from asinflow_cli.setup import initialise
 
 
@@ -28,7 +32,7 @@ class Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except NotConfigured as exc:
+        except (NotConfigured, NotApplied) as exc:
             raise click.ClickException(str(exc)) from exc
         except (OSError, KafkaConnectionError) as exc:
             raise click.ClickException(
@@ -54,5 +58,14 @@ def init() -> None:
 
 for command in (run, publish, report, status, init):
     cli.add_command(command)
-for group in (listing_group, id_group, dlq_group, brand_group):
+for group in (
+    listing_group,
+    id_group,
+    dlq_group,
+    brand_group,
+    catalog_group,
+    inventory_group,
+    policy_group,
+    subscribe_group,
+):
     cli.add_command(group)

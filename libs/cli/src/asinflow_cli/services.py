@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from asinflow_activation.app import SPEC as ACTIVATION
+from asinflow_catalog.app import SPEC as CATALOG
 from asinflow_contracts.state_machine import ListingState
 from asinflow_identifier_validation.app import SPEC as IDENTIFIER_VALIDATION
 from asinflow_lifecycle_ledger.app import SPEC as LIFECYCLE_LEDGER
@@ -11,13 +13,13 @@ from asinflow_runtime.service import ServiceSpec
 SERVICES: tuple[tuple[ServiceSpec, str], ...] = (
     (LIFECYCLE_LEDGER, "asinflow_lifecycle_ledger"),
     (IDENTIFIER_VALIDATION, "asinflow_identifier_validation"),
+    (CATALOG, "asinflow_catalog"),
+    (ACTIVATION, "asinflow_activation"),
 )
 
-#: States in which no service of this release moves a listing on. While nothing consumes
-#: ``listing.validated`` (duplicate matching and the later steps are not built yet), ``validated`` is one.
+#: States in which no service moves a listing on by itself (only a new event from outside does).
 SETTLED_STATES: frozenset[str] = frozenset(
     {
-        ListingState.VALIDATED,
         ListingState.REJECTED,
         ListingState.THROTTLED,
         ListingState.ACTIVE,

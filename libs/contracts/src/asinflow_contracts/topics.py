@@ -31,6 +31,11 @@ LISTING_SUPPRESSED = topic("listing.suppressed")
 LISTING_REACTIVATED = topic("listing.reactivated")
 LISTING_STATE_CHANGED = topic("listing.state-changed")
 EXEMPTION_GRANTED = topic("brand.exemption.granted")
+CATALOG_ITEM_CREATED = topic("catalog.item.created")
+INVENTORY_UPDATED = topic("inventory.updated")
+POLICY_VIOLATION_REPORTED = topic("policy.violation.reported")
+REACTIVATION_REQUESTED = topic("reactivation.requested")
+REACTIVATION_DECIDED = topic("reactivation.decided")
 
 #: Every listing lifecycle topic the ledger applies through the state machine.
 LISTING_LIFECYCLE_TOPICS: tuple[str, ...] = (
@@ -49,4 +54,16 @@ LISTING_LIFECYCLE_TOPICS: tuple[str, ...] = (
     LISTING_REACTIVATED,
 )
 
-ALL_TOPICS: tuple[str, ...] = (*LISTING_LIFECYCLE_TOPICS, LISTING_STATE_CHANGED, EXEMPTION_GRANTED)
+#: What a listing's ``deactivation`` subscriber listens to: every event that makes a listing not buyable.
+DEACTIVATION_TOPICS: tuple[str, ...] = (LISTING_DEACTIVATED, LISTING_SUPPRESSED)
+
+ALL_TOPICS: tuple[str, ...] = (
+    *LISTING_LIFECYCLE_TOPICS,
+    LISTING_STATE_CHANGED,
+    EXEMPTION_GRANTED,
+    CATALOG_ITEM_CREATED,
+    INVENTORY_UPDATED,
+    POLICY_VIOLATION_REPORTED,
+    REACTIVATION_REQUESTED,
+    REACTIVATION_DECIDED,
+)

@@ -1,0 +1,49 @@
+"""Commands that change something publish the same event an upstream system would, then wait until the
+owning service has applied it (its inbox holds the event id): DESIGN §6."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import asyncpg
+from asinflow_contracts.envelope import Envelope
+from asinflow_contracts.ids import content_event_id
+from asinflow_runtime.db import quote_ident
+from asinflow_runtime.settings import InfraSettings
+from pydantic import BaseModel
+
+from asinflow_cli import connect
+
+SOURCE = "/asinflow/cli"
+
+
+class NotApplied(RuntimeError):
+    """The owning service did not apply the event in time (is the stack running?)."""
+
+
+async def publish_and_wait(
+    settings: InfraSettings, topic: str, key: str, event: BaseModel, owner_schema: str, timeout: float = 30.0
+) -> uuid.UUID:
+    body = event.model_dump_json().encode()
+    event_id = content_event_id(topic, body)
+    envelope = Envelope(id=event_id, type=topic, source=SOURCE, subject=key)
+    async with connect.producer(settings) as producer:
+        await producer.send_and_wait(topic, body, key=key.encode(), headers=envelope.to_headers())
+    async with connect.database(settings) as pool:
+        await wait_applied(pool, owner_schema, event_id, timeout)
+    return event_id
+
+
+async def wait_applied(pool: asyncpg.Pool, schema: str, event_id: uuid.UUID, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    query = f"SELECT 1 FROM {quote_ident(schema)}.inbox WHERE event_id = $1"
+    while time.monotonic() < deadline:
+        try:
+            if await pool.fetchval(query, event_id):
+                return
+        except asyncpg.UndefinedTableError:
+            pass
+        await asyncio.sleep(0.1)
+    raise NotApplied(f"published, but the {schema} service has not applied it within {timeout:.0f}s")

@@ -1,0 +1,65 @@
+"""Activation events: what downstream subscribers rely on to know whether a listing is buyable.
+
+Every event names the listing (``listing_id``, ``seller_id``, ``sku``), its ``asin``, a machine-readable
+``reason`` and whether the listing is ``buyable`` and ``discoverable`` afterwards.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from asinflow_contracts.events.listing import ListingRef
+from asinflow_contracts.events.operations import Enforcement, Scope, ViolationKind
+
+
+class ActivationReason(StrEnum):
+    CREATED_WITH_STOCK = "CREATED_WITH_STOCK"
+    RESTOCKED = "RESTOCKED"
+
+
+class DeactivationReason(StrEnum):
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+
+
+class ActivationEvent(ListingRef):
+    asin: str = Field(description="The listing's ASIN.")
+    buyable: bool = Field(description="Can buyers purchase this offer now?")
+    discoverable: bool = Field(description="Does the offer show in search and browse now?")
+    quantity: int | None = Field(default=None, description="Sellable quantity known to the activation service.")
+
+
+class ListingActivated(ActivationEvent):
+    """The listing is live: it has stock and nothing suppresses it."""
+
+    reason: ActivationReason = Field(description="CREATED_WITH_STOCK or RESTOCKED.")
+
+
+class ListingDeactivated(ActivationEvent):
+    """The listing is inactive (not buyable) for an operational reason such as a stock-out."""
+
+    reason: DeactivationReason = Field(description="OUT_OF_STOCK.")
+
+
+class ListingSuppressed(ActivationEvent):
+    """A policy action suppresses the listing until a reactivation is approved."""
+
+    reason: ViolationKind = Field(description="COUNTERFEIT, IP_COMPLAINT, REVIEW_MANIPULATION, VARIATION_ABUSE…")
+    enforcement: Enforcement = Field(description="LISTING_SUPPRESSED, SEARCH_SUPPRESSED or CATALOG_ITEM_REMOVED.")
+    scope: Scope = Field(description="LISTING, or ASIN when every listing of the ASIN is suppressed.")
+    violation_id: str = Field(description="The report that caused it; a reactivation request cites it.")
+    reporter: str = Field(description="Who reported the violation.")
+    evidence: list[str] = Field(default_factory=list, description="Evidence of the report.")
+    exempt_until: date | None = Field(default=None, description="Enforcement exemption: not applied until then.")
+
+
+class ListingReactivated(ActivationEvent):
+    """An approved reactivation lifted the suppression; the root cause fix is recorded."""
+
+    reason: str = Field(default="REACTIVATION_APPROVED", description="REACTIVATION_APPROVED.")
+    request_id: str = Field(description="The approved request.")
+    violation_ids: list[str] = Field(description="Violations resolved.")
+    root_cause_fix: str = Field(description="The fix the seller named.")
+    decided_by: str = Field(description="Who approved it.")

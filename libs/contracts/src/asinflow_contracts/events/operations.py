@@ -1,0 +1,93 @@
+"""Events that upstream systems and operators publish about live listings: stock, policy, reactivation."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, model_validator
+
+
+class ViolationKind(StrEnum):
+    COUNTERFEIT = "COUNTERFEIT"
+    IP_COMPLAINT = "IP_COMPLAINT"
+    REVIEW_MANIPULATION = "REVIEW_MANIPULATION"
+    VARIATION_ABUSE = "VARIATION_ABUSE"
+    PRIVILEGES_WITHDRAWN = "PRIVILEGES_WITHDRAWN"
+
+
+class Enforcement(StrEnum):
+    """What the enforcement takes away, as the reference catalog names it."""
+
+    LISTING_SUPPRESSED = "LISTING_SUPPRESSED"  # not buyable, not in search
+    SEARCH_SUPPRESSED = "SEARCH_SUPPRESSED"  # still buyable from its detail page, not in search
+    CATALOG_ITEM_REMOVED = "CATALOG_ITEM_REMOVED"  # the ASIN is removed: every offer on it, not buyable, not found
+
+
+class Scope(StrEnum):
+    LISTING = "LISTING"
+    ASIN = "ASIN"
+
+
+class InventoryUpdated(BaseModel):
+    """Sellable quantity of one listing (keyed by listing id)."""
+
+    seller_id: str = Field(min_length=1, description="The seller.")
+    sku: str = Field(min_length=1, description="The SKU.")
+    quantity: int = Field(ge=0, description="Sellable quantity now; 0 makes the listing inactive.")
+    update_id: str | None = Field(default=None, description="Upstream id of this update, if any.")
+
+
+class PolicyViolationReported(BaseModel):
+    """A policy violation on one listing or on an ASIN (then every listing of it); keyed by listing id or ASIN."""
+
+    violation_id: str = Field(min_length=1, description="Id of the report; reactivation requests cite it.")
+    kind: ViolationKind = Field(description="Counterfeit, IP complaint, review manipulation, variation abuse…")
+    scope: Scope = Field(default=Scope.LISTING, description="LISTING (seller_id + sku) or ASIN (asin).")
+    seller_id: str | None = Field(default=None, description="For a listing-level report.")
+    sku: str | None = Field(default=None, description="For a listing-level report.")
+    asin: str | None = Field(default=None, description="For an ASIN-level report.")
+    enforcement: Enforcement | None = Field(
+        default=None,
+        description="What to take away; default LISTING_SUPPRESSED, CATALOG_ITEM_REMOVED for ASIN scope.",
+    )
+    evidence: list[str] = Field(min_length=1, description="What shows the violation (links, order ids, notes).")
+    reporter: str = Field(min_length=1, description="Who reports it (rights owner, system, operator).")
+    exempt_until: date | None = Field(
+        default=None, description="The enforcement is recorded but not applied to buyers until this date."
+    )
+
+    @model_validator(mode="after")
+    def _target(self) -> PolicyViolationReported:
+        if self.scope == Scope.LISTING and not (self.seller_id and self.sku):
+            raise ValueError("a listing-level report names seller_id and sku")
+        if self.scope == Scope.ASIN and not self.asin:
+            raise ValueError("an ASIN-level report names the asin")
+        return self
+
+    def effective_enforcement(self) -> Enforcement:
+        if self.enforcement is not None:
+            return self.enforcement
+        return Enforcement.CATALOG_ITEM_REMOVED if self.scope == Scope.ASIN else Enforcement.LISTING_SUPPRESSED
+
+
+class ReactivationRequested(BaseModel):
+    """A seller asks to lift a suppression, naming how the root cause was fixed (keyed by listing id)."""
+
+    request_id: str = Field(min_length=1, description="Id of the request; the decision cites it.")
+    seller_id: str = Field(min_length=1, description="The seller.")
+    sku: str = Field(min_length=1, description="The suppressed listing's SKU.")
+    violation_ids: list[str] = Field(default_factory=list, description="Violations addressed; empty: all open.")
+    root_cause_fix: str = Field(min_length=10, description="What was fixed at the root cause, in words.")
+    evidence: list[str] = Field(default_factory=list, description="Invoices, authorisations, photos…")
+
+
+class ReactivationDecided(BaseModel):
+    """An operator's decision on a reactivation request (keyed by listing id)."""
+
+    request_id: str = Field(min_length=1, description="The request decided.")
+    seller_id: str = Field(min_length=1, description="The seller.")
+    sku: str = Field(min_length=1, description="The SKU.")
+    approved: bool = Field(description="True lifts the suppression(s) the request addressed.")
+    decided_by: str = Field(min_length=1, description="Operator or brand owner who decided.")
+    note: str = Field(default="", description="Why.")

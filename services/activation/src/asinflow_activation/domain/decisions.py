@@ -1,0 +1,196 @@
+"""What happens to a listing's activation on each event: the events to emit, or a recorded refusal.
+
+Every transition goes through the shared state machine; an attempt it forbids (restocking a suppressed
+listing, reactivating an active one) is refused and recorded, never emitted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from asinflow_contracts import topics
+from asinflow_contracts.events import (
+    ActivationReason,
+    DeactivationReason,
+    ListingActivated,
+    ListingCreated,
+    ListingDeactivated,
+    ListingReactivated,
+    ListingSuppressed,
+)
+from asinflow_contracts.events.activation import ActivationEvent
+from asinflow_contracts.state_machine import IllegalTransition, ListingState, next_state
+
+from asinflow_activation.domain.status import SEVERITY, ListingStatus, Violation
+
+
+@dataclass(frozen=True)
+class Emit:
+    event_type: str
+    payload: ActivationEvent
+
+
+@dataclass(frozen=True)
+class Refusal:
+    attempted: str
+    state: ListingState | None
+    reason: str
+
+
+@dataclass
+class Outcome:
+    emits: list[Emit] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)  # violation ids resolved by an approval
+
+
+def _ref(status: ListingStatus, today: date) -> dict[str, object]:
+    buyable, discoverable = status.visibility(today)
+    return {
+        "listing_id": status.listing_id,
+        "seller_id": status.seller_id,
+        "sku": status.sku,
+        "proposal_id": status.proposal_id,
+        "asin": status.asin,
+        "quantity": status.quantity,
+        "buyable": buyable,
+        "discoverable": discoverable,
+    }
+
+
+def _move(status: ListingStatus, event_type: str, outcome: Outcome) -> bool:
+    try:
+        status.state = next_state(status.state, event_type)
+    except IllegalTransition as exc:
+        outcome.refusals.append(Refusal(event_type, status.state, str(exc)))
+        return False
+    return True
+
+
+def _activate(status: ListingStatus, reason: ActivationReason, today: date, outcome: Outcome) -> None:
+    if _move(status, topics.LISTING_ACTIVATED, outcome):
+        outcome.emits.append(Emit(topics.LISTING_ACTIVATED, ListingActivated(**_ref(status, today), reason=reason)))
+
+
+def _deactivate(status: ListingStatus, today: date, outcome: Outcome) -> None:
+    if _move(status, topics.LISTING_DEACTIVATED, outcome):
+        payload = ListingDeactivated(**_ref(status, today), reason=DeactivationReason.OUT_OF_STOCK)
+        outcome.emits.append(Emit(topics.LISTING_DEACTIVATED, payload))
+
+
+def _suppress(status: ListingStatus, violation: Violation, today: date, outcome: Outcome) -> None:
+    if _move(status, topics.LISTING_SUPPRESSED, outcome):
+        payload = ListingSuppressed(
+            **_ref(status, today),
+            reason=violation.kind,
+            enforcement=violation.enforcement,
+            scope=violation.scope,
+            violation_id=violation.violation_id,
+            reporter=violation.reporter,
+            evidence=list(violation.evidence),
+            exempt_until=violation.exempt_until,
+        )
+        outcome.emits.append(Emit(topics.LISTING_SUPPRESSED, payload))
+
+
+def on_created(
+    status: ListingStatus, created: ListingCreated, open_asin_violations: list[Violation], today: date
+) -> Outcome:
+    """A (new version of a) listing is attached to its ASIN: suppressed if a violation is open on it or its
+    ASIN, otherwise active with stock and inactive without."""
+    outcome = Outcome()
+    status.state = ListingState.CREATED
+    status.proposal_id = created.proposal_id
+    status.asin = created.asin
+    for violation in open_asin_violations:
+        status.violations.setdefault(violation.violation_id, violation)
+    strictest = max(status.violations.values(), key=lambda v: SEVERITY[v.enforcement], default=None)
+    if strictest is not None:
+        _suppress(status, strictest, today, outcome)
+    elif status.in_stock:
+        _activate(status, ActivationReason.CREATED_WITH_STOCK, today, outcome)
+    else:
+        _deactivate(status, today, outcome)
+    return outcome
+
+
+def on_inventory(status: ListingStatus, quantity: int, today: date) -> Outcome:
+    outcome = Outcome()
+    status.quantity = quantity
+    if status.state == ListingState.ACTIVE and quantity == 0:
+        _deactivate(status, today, outcome)
+    elif status.state == ListingState.INACTIVE and quantity > 0:
+        _activate(status, ActivationReason.RESTOCKED, today, outcome)
+    elif status.state == ListingState.SUPPRESSED and quantity > 0:
+        open_ids = ", ".join(sorted(status.violations))
+        outcome.refusals.append(
+            Refusal(
+                topics.LISTING_ACTIVATED,
+                status.state,
+                f"restocked, but suppressed by {open_ids}: an approved reactivation is required first",
+            )
+        )
+    return outcome
+
+
+def on_violation(status: ListingStatus, violation: Violation, today: date) -> Outcome:
+    outcome = Outcome()
+    if violation.violation_id in status.violations:
+        return outcome  # the same report again
+    status.violations[violation.violation_id] = violation
+    if status.state != ListingState.SUPPRESSED:
+        _suppress(status, violation, today, outcome)
+    return outcome  # already suppressed: the violation is recorded and must be resolved too
+
+
+def check_request(status: ListingStatus | None, violation_ids: list[str]) -> Refusal | None:
+    """A reactivation request is accepted only for a suppressed listing and violations open on it."""
+    if status is None:
+        return Refusal(topics.LISTING_REACTIVATED, None, "no such listing in the catalog")
+    if status.state != ListingState.SUPPRESSED:
+        return Refusal(
+            topics.LISTING_REACTIVATED,
+            status.state,
+            f"the listing is {status.state.value}, not suppressed: there is nothing to reactivate",
+        )
+    unknown = sorted(set(violation_ids) - set(status.violations))
+    if unknown:
+        return Refusal(topics.LISTING_REACTIVATED, status.state, f"no open violation {', '.join(unknown)}")
+    return None
+
+
+def on_approval(
+    status: ListingStatus, request_id: str, violation_ids: list[str], fix: str, decided_by: str, today: date
+) -> Outcome:
+    """An approved request resolves its violations; the listing is reactivated once none is left open."""
+    outcome = Outcome()
+    refusal = check_request(status, violation_ids)
+    if refusal is not None:
+        outcome.refusals.append(refusal)
+        return outcome
+    resolving = violation_ids or sorted(status.violations)
+    for violation_id in resolving:
+        status.violations.pop(violation_id, None)
+    outcome.resolved = list(resolving)
+    if status.violations:
+        outcome.refusals.append(
+            Refusal(
+                topics.LISTING_REACTIVATED,
+                status.state,
+                f"resolved {', '.join(resolving)}, but still suppressed by {', '.join(sorted(status.violations))}",
+            )
+        )
+        return outcome
+    if _move(status, topics.LISTING_REACTIVATED, outcome):
+        payload = ListingReactivated(
+            **_ref(status, today),
+            request_id=request_id,
+            violation_ids=resolving,
+            root_cause_fix=fix,
+            decided_by=decided_by,
+        )
+        outcome.emits.append(Emit(topics.LISTING_REACTIVATED, payload))
+        if not status.in_stock:
+            _deactivate(status, today, outcome)
+    return outcome
