@@ -94,6 +94,8 @@ async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_cle
             "redis-server",
             "asinflow_identifier_validation",
             "asinflow_lifecycle_ledger",
+            "asinflow_catalog",
+            "asinflow_activation",
         ):
             assert expected in names
 
@@ -128,7 +130,7 @@ async def test_run_once_json_prints_the_summary_and_exits(tmp_path) -> None:
     summary = json.loads(result.out)
     assert summary["listings"] == 63
     assert sum(summary["by_state"].values()) == 63
-    assert summary["by_state"] == {"rejected": 29, "validated": 34}
+    assert summary["by_state"] == {"active": 34, "rejected": 29}
     assert summary["by_code"]["IDENTIFIER_NON_TRADE_PREFIX"] == 8
     assert summary["elapsed_s"] > 0
     assert not (tmp_path / ".asinflow" / "stack.env").exists()  # --once serves nobody afterwards

@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from asinflow_activation.app import SPEC as ACTIVATION
+from asinflow_catalog.app import SPEC as CATALOG
 from asinflow_identifier_validation.app import SPEC as VALIDATION
 from asinflow_lifecycle_ledger.app import SPEC as LEDGER
 from asinflow_runtime.service import ServiceRuntime
@@ -17,7 +19,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="session")
 async def services(infra: InfraSettings) -> AsyncIterator[dict[str, ServiceRuntime]]:
     runtimes = {
-        spec.name: ServiceRuntime(spec, infra, ConsumerSettings(fetch_max_wait_ms=50)) for spec in (LEDGER, VALIDATION)
+        spec.name: ServiceRuntime(spec, infra, ConsumerSettings(fetch_max_wait_ms=50))
+        for spec in (LEDGER, VALIDATION, CATALOG, ACTIVATION)
     }
     await asyncio.gather(*(rt.start() for rt in runtimes.values()))
     yield runtimes

@@ -9,7 +9,7 @@ import pytest
 from asinflow_contracts import topics
 
 from tests.support.cli import asinflow
-from tests.support.listings import proposal, publish_proposal, publish_raw, seller, wait_for, wait_for_state
+from tests.support.listings import SETTLED, proposal, publish_proposal, publish_raw, seller, wait_for, wait_for_state
 
 pytestmark = pytest.mark.integration
 
@@ -40,16 +40,16 @@ async def test_publish_reports_bad_lines_by_number_and_publishes_the_rest(servic
     assert "published 3 of 5 lines; 2 not published" in result.out
 
     for sku in ("GOOD-1", "BAD-1", "NOTITLE-1"):
-        await wait_for_state(pool, s, sku, {"validated", "rejected"})
+        await wait_for_state(pool, s, sku, SETTLED)
     report = await asinflow("report", batch, "--json", infra=infra)
     assert report.code == 0, report.err
     data = json.loads(report.out)
     assert data["lines"] == 3 and data["settled"] == 3
-    assert data["by_state"] == {"rejected": 2, "validated": 1}
+    assert data["by_state"] == {"active": 1, "rejected": 2}
     assert data["by_code"] == {"IDENTIFIER_INVALID_CHECKSUM": 1, "SCHEMA_INVALID": 1}
     assert {i["sku"]: i["state"] for i in data["items"]} == {
         "BAD-1": "rejected",
-        "GOOD-1": "validated",
+        "GOOD-1": "active",
         "NOTITLE-1": "rejected",
     }
     text = await asinflow("report", batch, infra=infra)
@@ -100,7 +100,12 @@ async def test_status_reports_every_service_ready(services, infra) -> None:
     data = json.loads(result.out)
     assert result.code == 0, result.out
     assert {s["server"]: s["ok"] for s in data["servers"]} == {"kafka": True, "postgres": True, "redis": True}
-    assert {s["service"] for s in data["services"] if s["ready"]} == {"identifier-validation", "lifecycle-ledger"}
+    assert {s["service"] for s in data["services"] if s["ready"]} == {
+        "identifier-validation",
+        "lifecycle-ledger",
+        "catalog",
+        "activation",
+    }
 
 
 async def test_dlq_list_shows_the_reason_and_replay_sends_it_back_once(services, infra, producer) -> None:
@@ -141,8 +146,8 @@ async def test_brand_exempt_grants_an_exemption_that_a_proposal_can_cite(service
     await publish_proposal(
         producer, proposal(s, "EX-2", brand="Other Brand", identifiers=[], exemption_id=exemption_id)
     )
-    assert await wait_for_state(pool, s, "EX-1", {"validated", "rejected"}) == "validated"
-    assert await wait_for_state(pool, s, "EX-2", {"validated", "rejected"}) == "rejected"
+    assert await wait_for_state(pool, s, "EX-1", SETTLED) == "active"
+    assert await wait_for_state(pool, s, "EX-2", SETTLED) == "rejected"
 
 
 async def test_commands_without_a_stack_say_how_to_get_one(tmp_path) -> None:
@@ -162,7 +167,7 @@ async def test_publish_shows_progress_on_a_large_feed(services, infra, pool, tmp
     assert "published 1500 of 1500 lines" in result.out
     await wait_for(
         pool,
-        "SELECT count(*) FROM ledger.versions WHERE batch_id = $1 AND state = 'validated'",
+        "SELECT count(*) FROM ledger.versions WHERE batch_id = $1 AND state = 'active'",
         batch,
         predicate=lambda n: n == 1500,
         timeout=60,

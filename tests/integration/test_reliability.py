@@ -9,11 +9,11 @@ import pytest
 from asinflow_cli.dlq import read_letters
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
-from asinflow_contracts.events import ListingProposed, ListingRef, ListingValidated
+from asinflow_contracts.events import ListingCreated, ListingProposed, ListingRef, ListingValidated
 from asinflow_contracts.ids import caused_event_id, content_event_id, listing_id
 from asinflow_lifecycle_ledger.adapters.queries import illegal_transitions
 
-from tests.support.listings import proposal, publish_proposal, publish_raw, seller, wait_for, wait_for_state
+from tests.support.listings import SETTLED, proposal, publish_proposal, publish_raw, seller, wait_for, wait_for_state
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,7 @@ async def test_malformed_message_is_dead_lettered_with_reason_and_consumer_keeps
     await publish_raw(producer, value, key=key, headers=headers)
     s = seller()
     await publish_proposal(producer, proposal(s, "AFTER-BAD"))
-    assert await wait_for_state(pool, s, "AFTER-BAD", {"validated"}) == "validated"
+    assert await wait_for_state(pool, s, "AFTER-BAD", SETTLED) == "active"
 
     found = await letters_with_key(infra, key)
     assert len(found) >= 1  # the ledger consumes the same topic and dead-letters it too, with its own service name
@@ -58,15 +58,23 @@ async def test_same_event_delivered_twice_has_one_effect(services, producer, poo
     data = proposal(s, "TWICE")
     event_id = await publish_proposal(producer, data)
     await publish_proposal(producer, data)  # same body and ce_id: a redelivery
-    await wait_for_state(pool, s, "TWICE", {"validated"})
+    await wait_for_state(pool, s, "TWICE", {"active"})
     # a later proposal of another listing proves both copies were consumed before we count
     marker = seller()
     await publish_proposal(producer, proposal(marker, "MARK"))
-    await wait_for_state(pool, marker, "MARK", {"validated"})
+    await wait_for_state(pool, marker, "MARK", {"active"})
 
     lid = listing_id(s, "TWICE")
     assert await pool.fetchval("SELECT count(*) FROM ledger.versions WHERE listing_id = $1", lid) == 1
-    assert await pool.fetchval("SELECT count(*) FROM ledger.history WHERE listing_id = $1", lid) == 2
+    applied = await pool.fetch(
+        "SELECT event_type, count(*) AS n FROM ledger.history WHERE listing_id = $1 GROUP BY event_type", lid
+    )
+    assert {r["event_type"]: r["n"] for r in applied} == {
+        topics.LISTING_PROPOSED: 1,
+        topics.LISTING_VALIDATED: 1,
+        topics.LISTING_CREATED: 1,
+        topics.LISTING_ACTIVATED: 1,
+    }
     assert (
         await pool.fetchval("SELECT count(*) FROM identifier_validation.decisions WHERE proposal_id = $1", event_id)
         == 1
@@ -84,7 +92,7 @@ async def test_upstream_message_without_cloudevents_headers_is_deduplicated_by_c
     body = json.dumps(proposal(s, "PLAIN")).encode()
     for _ in range(2):
         await publish_raw(producer, body, key=str(listing_id(s, "PLAIN")).encode())
-    await wait_for_state(pool, s, "PLAIN", {"validated"})
+    await wait_for_state(pool, s, "PLAIN", {"active"})
     event_id = content_event_id(topics.LISTING_PROPOSED, body)
     assert await pool.fetchval("SELECT count(*) FROM ledger.versions WHERE proposal_id = $1", event_id) == 1
 
@@ -121,7 +129,7 @@ async def test_validated_event_arriving_before_its_proposal_is_applied_after_it(
         predicate=lambda n: n == 1,
     )
     await publish_proposal(producer, data)
-    assert await wait_for_state(pool, s, "EARLY", {"validated"}) == "validated"
+    assert await wait_for_state(pool, s, "EARLY", SETTLED) == "active"
     assert await pool.fetchval("SELECT count(*) FROM ledger.parked WHERE waiting_for = $1", proposal_id) == 0
     transitions = await pool.fetch(
         "SELECT from_state, to_state FROM ledger.history WHERE listing_id = $1 ORDER BY seq", lid
@@ -129,6 +137,8 @@ async def test_validated_event_arriving_before_its_proposal_is_applied_after_it(
     assert [(t["from_state"], t["to_state"]) for t in transitions] == [
         (None, "proposed"),
         ("proposed", "validated"),
+        ("validated", "created"),
+        ("created", "active"),
     ]
 
 
@@ -136,7 +146,7 @@ async def test_illegal_transition_is_recorded_not_applied(services, producer, po
     s = seller()
     data = proposal(s, "ILLEGAL")
     proposal_id = await publish_proposal(producer, data)
-    await wait_for_state(pool, s, "ILLEGAL", {"validated"})
+    await wait_for_state(pool, s, "ILLEGAL", {"active"})
     lid = listing_id(s, "ILLEGAL")
     ref = ListingRef(listing_id=lid, seller_id=s, sku="ILLEGAL", proposal_id=proposal_id)
     event_id = uuid.uuid4()
@@ -151,11 +161,11 @@ async def test_illegal_transition_is_recorded_not_applied(services, producer, po
     await wait_for(
         pool, "SELECT count(*) FROM ledger.history WHERE event_id = $1", event_id, predicate=lambda n: n == 1
     )
-    assert await wait_for_state(pool, s, "ILLEGAL") == "validated"
+    assert await wait_for_state(pool, s, "ILLEGAL") == "active"
     refused = [r for r in await illegal_transitions(pool, 500) if r["event_id"] == str(event_id)]
     assert len(refused) == 1
-    assert refused[0]["state"] == "validated"
-    assert "not allowed in state 'validated'" in refused[0]["error"]
+    assert refused[0]["state"] == "active"
+    assert "listing.reactivated.v1 is not allowed in state 'active'" in refused[0]["error"]
 
 
 async def test_a_chain_of_events_arriving_before_their_causes_is_applied_in_causal_order(
@@ -185,13 +195,17 @@ async def test_a_chain_of_events_arriving_before_their_causes_is_applied_in_caus
         causation_id=proposal_id,
         causation_type=topics.LISTING_PROPOSED,
     )
-    created_body = json.dumps({**json.loads(ref.model_dump_json()), "asin": "B0TESTCHN1"}).encode()
+    created_body = ListingCreated(**ref.model_dump(), asin="B0TESTCHN1", new_asin=True, quantity=5).model_dump_json()
     validated_body = ListingValidated(
         **ref.model_dump(), proposal=ListingProposed.model_validate(data)
     ).model_dump_json()
     # newest first: created, then validated, then (last) the proposal that caused them
     await publish_raw(
-        producer, created_body, key=str(lid).encode(), headers=created.to_headers(), topic=topics.LISTING_CREATED
+        producer,
+        created_body.encode(),
+        key=str(lid).encode(),
+        headers=created.to_headers(),
+        topic=topics.LISTING_CREATED,
     )
     await wait_for(pool, "SELECT count(*) FROM ledger.parked WHERE event_id = $1", created_id, predicate=bool)
     await publish_raw(
@@ -204,7 +218,7 @@ async def test_a_chain_of_events_arriving_before_their_causes_is_applied_in_caus
     await wait_for(pool, "SELECT count(*) FROM ledger.parked WHERE event_id = $1", validated_id, predicate=bool)
     await publish_raw(producer, body, key=str(lid).encode(), topic=topics.LISTING_PROPOSED)
 
-    assert await wait_for_state(pool, s, "CHAIN", {"created"}) == "created"
+    assert await wait_for_state(pool, s, "CHAIN", SETTLED) == "active"
     rows = await pool.fetch(
         "SELECT from_state, to_state, legal FROM ledger.history WHERE listing_id = $1 ORDER BY seq", lid
     )
@@ -212,6 +226,7 @@ async def test_a_chain_of_events_arriving_before_their_causes_is_applied_in_caus
         (None, "proposed", True),
         ("proposed", "validated", True),
         ("validated", "created", True),
+        ("created", "active", True),
     ]
     assert await pool.fetchval("SELECT asin FROM ledger.versions WHERE listing_id = $1", lid) == "B0TESTCHN1"
     assert (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.listings import ledger_issues, proposal, publish_proposal, seller, wait_for_state
+from tests.support.listings import SETTLED, ledger_issues, proposal, publish_proposal, seller, wait_for_state
 
 pytestmark = pytest.mark.integration
 
@@ -15,10 +15,10 @@ def ean13(body12: str) -> str:
     return body12 + str((10 - total % 10) % 10)
 
 
-async def test_valid_proposal_reaches_validated_in_the_ledger(services, producer, pool) -> None:
+async def test_valid_proposal_is_validated_created_and_active_in_the_ledger(services, producer, pool) -> None:
     s = seller()
     await publish_proposal(producer, proposal(s, "HP-BLK-01"))
-    assert await wait_for_state(pool, s, "HP-BLK-01", {"validated", "rejected"}) == "validated"
+    assert await wait_for_state(pool, s, "HP-BLK-01", SETTLED) == "active"
     history = await pool.fetch(
         "SELECT event_type, from_state, to_state, legal FROM ledger.history h JOIN ledger.versions v "
         "USING (listing_id, version) WHERE v.seller_id = $1 ORDER BY seq",
@@ -27,6 +27,8 @@ async def test_valid_proposal_reaches_validated_in_the_ledger(services, producer
     assert [(h["from_state"], h["to_state"]) for h in history] == [
         (None, "proposed"),
         ("proposed", "validated"),
+        ("validated", "created"),
+        ("created", "active"),
     ]
     assert all(h["legal"] for h in history)
 
@@ -84,7 +86,7 @@ async def test_each_rejection_code_reaches_the_ledger_with_a_remedy(
     data = proposal(s, "SKU-1", **change)
     data = {k: v for k, v in data.items() if v is not None}
     await publish_proposal(producer, data)
-    assert await wait_for_state(pool, s, "SKU-1", {"validated", "rejected"}) == "rejected"
+    assert await wait_for_state(pool, s, "SKU-1", SETTLED) == "rejected"
     issues = await ledger_issues(pool, s, "SKU-1")
     first = issues[0]
     assert first["code"] == code
@@ -98,7 +100,7 @@ async def test_exempted_product_without_gtin_is_validated(services, producer, po
     s = seller()
     data = proposal(s, "RUG-01", brand="HEARTH & LOOM", identifiers=[], exemption_id="EX-HEARTH-LOOM")
     await publish_proposal(producer, data)
-    assert await wait_for_state(pool, s, "RUG-01", {"validated", "rejected"}) == "validated"
+    assert await wait_for_state(pool, s, "RUG-01", SETTLED) == "active"
 
 
 async def test_new_proposal_for_same_sku_starts_a_new_version(services, producer, pool) -> None:
@@ -106,8 +108,8 @@ async def test_new_proposal_for_same_sku_starts_a_new_version(services, producer
     await publish_proposal(producer, proposal(s, "V-1", identifiers=[{"type": "UPC", "value": "036000291453"}]))
     assert await wait_for_state(pool, s, "V-1", {"rejected"}) == "rejected"
     await publish_proposal(producer, proposal(s, "V-1"))
-    await wait_for_state(pool, s, "V-1", {"validated"})
+    await wait_for_state(pool, s, "V-1", {"active"})
     rows = await pool.fetch(
         "SELECT version, state FROM ledger.versions WHERE seller_id = $1 AND sku = 'V-1' ORDER BY version", s
     )
-    assert [(r["version"], r["state"]) for r in rows] == [(1, "rejected"), (2, "validated")]
+    assert [(r["version"], r["state"]) for r in rows] == [(1, "rejected"), (2, "active")]

@@ -14,6 +14,9 @@ from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.ids import content_event_id, listing_id
 
+#: Where a listing ends when nothing from outside moves it on (the whole pipeline runs in the tests).
+SETTLED = {"active", "inactive", "suppressed", "rejected", "throttled"}
+
 
 def seller() -> str:
     """A seller id of its own for each test, so tests stay independent on a shared stack."""

@@ -17,6 +17,8 @@ from types import MappingProxyType
 from asinflow_contracts.events import ListingProposed
 from asinflow_contracts.issues import Issue, IssueCode, issue
 
+from asinflow_identifier_validation.domain.model_numbers import TOKEN, model_key, model_tokens, other_model, same_model
+
 _NOT_A_VARIANT = "a different (or newer) model, not a variant"
 _MODEL_REMEDY = (
     "A different or newer model is a product of its own, not a variation: list it standalone or under a parent "
@@ -206,16 +208,16 @@ def _theme_issues(child: ListingProposed, parent: FamilyMember, siblings: Sequen
             _value_key(value) == _value_key(_lookup(sibling.attributes, name)) for name, value in values
         ):
             continue
-        shown = ", ".join(f"{name}={value}" for name, value in values)
-        theirs = ", ".join(f"{name}={_lookup(sibling.attributes, name)}" for name in names)
+        shown = ", ".join(f"{name}={(value or '').strip()!r}" for name, value in values)
+        theirs = ", ".join(f"{name}={(_lookup(sibling.attributes, name) or '').strip()!r}" for name in names)
         issues.append(
             issue(
                 IssueCode.VARIATION_INVALID,
                 f"child {shown} is the same as sibling {sibling.sku} ({theirs}) under parent {parent.sku}: children "
                 "of one parent must differ on the theme attributes",
                 attribute="variation.attributes",
-                remedy=f"Give this child the {_names(names)} that tell it apart from {sibling.sku}; if it is the same "
-                f"product, update {sibling.sku} instead of adding another child.",
+                remedy=f"Give this child values of {_names(names)} that tell it apart from {sibling.sku}; if it is the "
+                f"same product, update {sibling.sku} instead of adding another child.",
             )
         )
     return issues
@@ -298,103 +300,23 @@ def _has(attributes: Mapping[str, str]) -> str:
 
 # --- rule 4: the same model, not a different or newer one ---------------------------------------------------------
 
-#: units after a number make it a measure or a count, not a model: "500 ml", "128GB", "6 pack", "2 x".
-_UNITS = frozenset(
-    {"mm", "cm", "m", "in", "inch", "inches", "ft"}  # length
-    | {"ml", "cl", "l", "ltr", "g", "mg", "kg", "oz", "lb", "lbs"}  # volume and weight
-    | {"gb", "tb", "mb", "mah", "w", "kw", "v", "hz", "khz", "mhz", "ghz", "h", "hr", "hrs", "hours"}  # technical
-    | {"pack", "packs", "pk", "pcs", "pc", "pieces", "count", "ct", "x"}  # counts
-)
-_COUNT_NOUNS = frozenset({"pack", "set", "case", "box", "bundle"})
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_GLUED_UNIT = re.compile(r"\d+(?:[.,]\d+)?-?([^\W\d_]+)")
-_TIMES = re.compile(r"x\d+|\d+x|\d+(?:x\d+)+")
-_RUN = re.compile(r"\d+|[^\W\d_]+")
-
-
-def _model_key(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).upper() if ch.isalnum())
-
-
-def _same_model(a: str, b: str) -> bool:
-    """Equal model keys, or one is the other plus a variant suffix of ≤ 4 characters (``WH100`` / ``WH100BK``)."""
-    short, long = sorted((a, b), key=len)
-    return a == b or (len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 4)
-
-
-def _other_model(parent: str, child: str, theme_values: frozenset[str]) -> bool:
-    """Letter runs agree but a number differs (WH100/WH200, S21/S22, IPHONE13/IPHONE14BK); conservative: at least
-    one letter run must agree, and a number that is one of the child's theme values (a size) does not count."""
-    p, c = _RUN.findall(parent), _RUN.findall(child)
-    k = min(len(p), len(c))
-    if sum(map(len, (p if len(p) > k else c)[k:])) > 4:
-        return False
-    pairs = list(zip(p[:k], c[:k], strict=True))
-    if any(x.isdigit() != y.isdigit() or (not x.isdigit() and x != y) for x, y in pairs):
-        return False
-    differing = [y for x, y in pairs if x.isdigit() and int(x) != int(y)]
-    has_letters = any(not x.isdigit() for x, _ in pairs)
-    return has_letters and any(d not in theme_values for d in differing)
-
-
-def _model_tokens(title: str, theme_values: frozenset[str]) -> dict[str, str]:
-    """Model-like words of a title (key -> as written): words with letters and digits, or whole numbers of ≥ 2 digits,
-    leaving out measures and counts (``500 ml``, ``128GB``, ``Pack of 12``, ``2x``) and the theme values."""
-    matches = list(_TOKEN.finditer(title))
-    words = [m.group().casefold() for m in matches]
-    groups: list[list[int]] = []
-    for i, m in enumerate(matches):
-        joined = i > 0 and title[matches[i - 1].end() : m.start()] in ("", "-", "/")
-        if joined:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-
-    def is_measure(i: int) -> bool:
-        word = words[i]
-        glued = _GLUED_UNIT.fullmatch(word)
-        if (glued and glued.group(1) in _UNITS) or _TIMES.fullmatch(word):
-            return True
-        if not _NUMBER.fullmatch(word):
-            return False
-        after = title[matches[i].end() :].lstrip()
-        return (
-            (i + 1 < len(words) and words[i + 1] in _UNITS)
-            or after.startswith("%")
-            or (i >= 2 and words[i - 1] == "of" and words[i - 2] in _COUNT_NOUNS)
-        )
-
-    tokens: dict[str, str] = {}
-    for group in groups:
-        kept = [words[i] for i in group if not is_measure(i) and _model_key(words[i]) not in theme_values]
-        key = _model_key("".join(kept))
-        has_letter = any(ch.isalpha() for ch in key)
-        has_digit = any(ch.isdigit() for ch in key)
-        single_number = len(kept) == 1 and kept[0].isdigit() and len(kept[0]) >= 2
-        if (has_letter and has_digit) or single_number:
-            # a bare number is shown with the word before it: "iPhone 13", not "13"
-            first = group[0] - 1 if single_number and group[0] > 0 else group[0]
-            tokens.setdefault(key, title[matches[first].start() : matches[group[-1]].end()])
-    return tokens
-
 
 def _model_difference(parent: FamilyMember, child: ListingProposed) -> tuple[str, str] | None:
     """(attribute, finding) when the child is a different or newer model than its parent."""
     variation = child.variation
     values = variation.attributes.values() if variation else ()
-    theme_values = frozenset(_model_key(word) for value in values for word in _TOKEN.findall(value))
-    parent_model = _model_key(parent.model_number or "")
-    child_model = _model_key(child.model_number or "")
+    theme_values = frozenset(model_key(word) for value in values for word in TOKEN.findall(value))
+    parent_model = model_key(parent.model_number or "")
+    child_model = model_key(child.model_number or "")
     if parent_model and child_model:
-        if _same_model(parent_model, child_model) or not _other_model(parent_model, child_model, theme_values):
+        if same_model(parent_model, child_model) or not other_model(parent_model, child_model, theme_values):
             return None
         finding = f"child model number {child.model_number} differs from the parent's {parent.model_number}"
         return "model_number", f"{finding}: {_NOT_A_VARIANT}"
-    in_child = _model_tokens(child.title, theme_values)
-    in_parent = _model_tokens(parent.title, theme_values)
-    child_only = [shown for key, shown in in_child.items() if not any(_same_model(key, p) for p in in_parent)]
-    parent_only = [shown for key, shown in in_parent.items() if not any(_same_model(key, c) for c in in_child)]
+    in_child = model_tokens(child.title, theme_values)
+    in_parent = model_tokens(parent.title, theme_values)
+    child_only = [shown for key, shown in in_child.items() if not any(same_model(key, p) for p in in_parent)]
+    parent_only = [shown for key, shown in in_parent.items() if not any(same_model(key, c) for c in in_child)]
     if not (child_only and parent_only):
         return None
     finding = f"child title names {', '.join(child_only)} where the parent's title names {', '.join(parent_only)}"
