@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaProducer
 from asinflow_runtime.deadletter import DeadLetter, publish_dead_letters
 from asinflow_runtime.inbox import Inbox
 from asinflow_runtime.messages import Counters, Incoming, Outgoing, Unreadable
-from asinflow_runtime.outbox import Outbox, publish_rows
+from asinflow_runtime.outbox import Outbox, PendingRow, publish_rows
 from asinflow_runtime.settings import ConsumerSettings
 from asinflow_runtime.transient import Backoff, is_transient
 
@@ -107,6 +107,19 @@ class BatchPipeline:
             raise
         self.counters.applied += len(fresh)
         self.counters.duplicates += len(items) - len(fresh)
+        await self._publish(rows)
+
+    async def tick(self) -> None:
+        """Run the handler's periodic work (timeouts, scheduled releases) in a transaction of its own."""
+        tick = getattr(self.handler, "tick", None)
+        if tick is None:
+            return
+        async with self.pool.acquire() as conn, conn.transaction():
+            outgoing = await tick(conn)
+            rows = await self.outbox.add(conn, outgoing)
+        await self._publish(rows)
+
+    async def _publish(self, rows: list[PendingRow]) -> None:
         self.counters.emitted += len(rows)
         if not rows:
             return

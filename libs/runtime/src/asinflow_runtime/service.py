@@ -55,6 +55,8 @@ class ServiceSpec:
     publishes: Sequence[tuple[str, type[BaseModel]]] = ()
     description: str = ""
     fetch_max_wait_ms: int | None = None
+    #: Seconds between runs of the handler's ``tick`` (periodic work such as timeouts); None: no tick.
+    tick_interval_s: float | None = None
 
 
 @dataclass
@@ -143,6 +145,10 @@ class ServiceRuntime:
             asyncio.create_task(relay.run(), name=f"{self.spec.name}-relay"),
             asyncio.create_task(self._heartbeat(), name=f"{self.spec.name}-heartbeat"),
         ]
+        if self.spec.tick_interval_s:
+            self._tasks.append(
+                asyncio.create_task(self._ticker(self.spec.tick_interval_s), name=f"{self.spec.name}-tick")
+            )
         _log.info("%s started (%s)", self.spec.name, self.instance)
 
     async def stop(self) -> None:
@@ -175,6 +181,16 @@ class ServiceRuntime:
             await stop.wait()
         finally:
             await self.stop()
+
+    async def _ticker(self, interval_s: float) -> None:
+        assert self.pipeline is not None
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await self.pipeline.tick()
+            except Exception as exc:
+                if not is_transient(exc):
+                    _log.exception("%s: periodic work failed; trying again in %.0fs", self.spec.name, interval_s)
 
     async def _heartbeat(self) -> None:
         while True:
