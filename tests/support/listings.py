@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 import uuid
@@ -21,6 +22,18 @@ SETTLED = {"active", "inactive", "suppressed", "rejected", "throttled"}
 def seller() -> str:
     """A seller id of its own for each test, so tests stay independent on a shared stack."""
     return f"S-{uuid.uuid4().hex[:10]}"
+
+
+def ean13(body12: str) -> str:
+    """Append the GS1 check digit to 12 digits."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body12))
+    return body12 + str((10 - total % 10) % 10)
+
+
+def gtin(seller_id: str, n: int = 0) -> str:
+    """A valid EAN-13 of this seller's own, so that catalog items of other tests do not match it."""
+    digits = str(int(hashlib.sha256(f"{seller_id}/{n}".encode()).hexdigest(), 16))[:10]
+    return ean13("40" + digits)
 
 
 def proposal(seller_id: str, sku: str, **fields: Any) -> dict[str, Any]:

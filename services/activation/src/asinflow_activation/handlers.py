@@ -154,7 +154,9 @@ class Batch:
             quantity=None,
         )
         quantity = self.stock.get(created.listing_id)  # a stock update may have come before the creation
-        status.quantity = quantity if quantity is not None else created.quantity
+        if quantity is None and created.quantity is not None:
+            quantity = self.stock[created.listing_id] = self.changes.stock[created.listing_id] = created.quantity
+        status.quantity = quantity
         if status.last_event_id is None or status.proposal_id != created.proposal_id:
             status.last_event_id, status.last_event_type = item.event_id, item.envelope.type  # chain on creation
         self.statuses[created.listing_id] = status
@@ -246,3 +248,4 @@ class Batch:
             )
             self.outgoing.append(Outgoing(emit.event_type, str(status.listing_id), envelope, emit.payload))
             status.last_event_id, status.last_event_type = event_id, emit.event_type
+            status.sequence = emit.payload.sequence

@@ -29,6 +29,11 @@ class ActivationEvent(ListingRef):
     buyable: bool = Field(description="Can buyers purchase this offer now?")
     discoverable: bool = Field(description="Does the offer show in search and browse now?")
     quantity: int | None = Field(default=None, description="Sellable quantity known to the activation service.")
+    sequence: int = Field(
+        default=0,
+        description="Per-listing sequence number of activation events: order one listing's events by it, "
+        "across the activated/deactivated/suppressed/reactivated topics.",
+    )
 
 
 class ListingActivated(ActivationEvent):

@@ -71,6 +71,7 @@ async def load(
             quantity=stock.get(r["listing_id"]),
             last_event_id=r["last_event_id"],
             last_event_type=r["last_event_type"],
+            sequence=r["sequence"],
         )
         for r in rows
     }
@@ -133,11 +134,12 @@ async def save(conn: asyncpg.Connection, c: Changes) -> None:
     if c.statuses:
         await conn.executemany(
             f"""INSERT INTO {SCHEMA}.listings
-                  (listing_id, seller_id, sku, proposal_id, asin, state, last_event_id, last_event_type, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+                  (listing_id, seller_id, sku, proposal_id, asin, state, last_event_id, last_event_type, sequence,
+                   updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
                 ON CONFLICT (listing_id) DO UPDATE SET proposal_id = excluded.proposal_id, asin = excluded.asin,
                   state = excluded.state, last_event_id = excluded.last_event_id,
-                  last_event_type = excluded.last_event_type, updated_at = now()""",
+                  last_event_type = excluded.last_event_type, sequence = excluded.sequence, updated_at = now()""",
             [
                 (
                     s.listing_id,
@@ -148,6 +150,7 @@ async def save(conn: asyncpg.Connection, c: Changes) -> None:
                     s.state.value,
                     s.last_event_id,
                     s.last_event_type,
+                    s.sequence,
                 )
                 for s in c.statuses.values()
             ],

@@ -56,6 +56,7 @@ def _ref(status: ListingStatus, today: date) -> dict[str, object]:
         "quantity": status.quantity,
         "buyable": buyable,
         "discoverable": discoverable,
+        "sequence": status.sequence + 1,
     }
 
 

@@ -44,6 +44,7 @@ class ListingStatus:
     violations: dict[str, Violation] = field(default_factory=dict)  # open ones, by id
     last_event_id: uuid.UUID | None = None
     last_event_type: str | None = None
+    sequence: int = 0  # of the last activation event emitted for this listing
 
     @property
     def in_stock(self) -> bool:

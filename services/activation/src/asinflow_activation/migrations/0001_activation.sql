@@ -8,6 +8,7 @@ CREATE TABLE listings (
     state           text NOT NULL,
     last_event_id   uuid,
     last_event_type text,
+    sequence        integer NOT NULL DEFAULT 0,
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX listings_asin ON listings (asin);
