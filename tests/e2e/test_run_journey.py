@@ -70,14 +70,14 @@ async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_cle
     try:
         await wait_serving(proc, tmp_path)
         out = (tmp_path / "run.out").read_text()
-        assert "Summary: 63 processed, 34 accepted, 29 invalid" in out
+        assert "Summary: 69 processed, 38 accepted, 31 invalid" in out
         assert (tmp_path / ".asinflow" / "stack.env").exists()
 
         status = await asinflow("status", cwd=tmp_path)
         assert status.code == 0, status.out + status.err
         report = await asinflow("report", "feed-2026-11-24-01", "--json", cwd=tmp_path)
         data = json.loads(report.out)
-        assert (data["lines"], data["settled"]) == (63, 63)
+        assert (data["lines"], data["settled"]) == (69, 69)
         assert set(data["by_code"]) == {
             "SCHEMA_INVALID",
             "IDENTIFIER_INVALID_CHECKSUM",
@@ -85,6 +85,8 @@ async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_cle
             "IDENTIFIER_NON_TRADE_PREFIX",
             "IDENTIFIER_CONFLICT",
             "IDENTIFIER_MISSING",
+            "VARIATION_INVALID",
+            "MULTIPACK_NOT_MANUFACTURER",
         }
         children = descendants(proc.pid)
         names = " ".join(" ".join(p.cmdline()) for p in children)
@@ -128,9 +130,9 @@ async def test_run_once_json_prints_the_summary_and_exits(tmp_path) -> None:
     result = await asinflow("run", "--feed", str(FEED), "--once", "--json", cwd=tmp_path, timeout=120)
     assert result.code == 0, result.err
     summary = json.loads(result.out)
-    assert summary["listings"] == 63
-    assert sum(summary["by_state"].values()) == 63
-    assert summary["by_state"] == {"active": 34, "rejected": 29}
+    assert summary["listings"] == 69
+    assert sum(summary["by_state"].values()) == 69
+    assert summary["by_state"] == {"active": 36, "inactive": 2, "rejected": 31}
     assert summary["by_code"]["IDENTIFIER_NON_TRADE_PREFIX"] == 8
     assert summary["elapsed_s"] > 0
     assert not (tmp_path / ".asinflow" / "stack.env").exists()  # --once serves nobody afterwards

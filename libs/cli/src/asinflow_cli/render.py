@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from asinflow_contracts.state_machine import ListingState
+
 
 def report_text(report: dict[str, Any]) -> str:
     lines = [f"Feed processing report: {report.get('batch_id') or '(no batch id)'}"]
@@ -20,7 +22,9 @@ def report_text(report: dict[str, Any]) -> str:
 
 
 def summary_text(summary: dict[str, Any]) -> str:
-    states = ", ".join(f"{k} {v}" for k, v in summary["by_state"].items()) or "none"
+    counts = summary["by_state"]
+    known = [state.value for state in ListingState]
+    states = ", ".join(f"{state} {counts.get(state, 0)}" for state in [*known, *sorted(set(counts) - set(known))])
     codes = ", ".join(f"{k} {v}" for k, v in summary["by_code"].items()) or "none"
     head = (
         f"Summary: {summary['lines']} processed, {summary['accepted']} accepted, {summary['invalid']} invalid, "
