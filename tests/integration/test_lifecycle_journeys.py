@@ -54,6 +54,9 @@ async def test_created_active_inactive_active_suppressed_then_reactivated(servic
     assert "state: suppressed" in out.out
     assert [r["attempted"] for r in await refusals(pool, s, "LIFE-1")] == ["asinflow.listing.activated.v1"]
     assert "approved reactivation is required" in (await refusals(pool, s, "LIFE-1"))[0]["reason"]
+    shown = await asinflow("listing", "show", s, "LIFE-1", infra=infra)
+    assert "refused" in shown.out and "asinflow.listing.activated.v1 in state suppressed" in shown.out
+    assert f"open violation V-{s}: COUNTERFEIT" in shown.out and "buyable: no" in shown.out
 
     out = await asinflow(
         "policy",

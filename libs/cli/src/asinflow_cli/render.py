@@ -45,6 +45,17 @@ def listing_text(view: dict[str, Any]) -> str:
             lines.append(f"    {issue['severity']} {code} {issue.get('attribute') or ''}: {issue['message']}")
             if issue.get("remedy"):
                 lines.append(f"      what to do: {issue['remedy']}")
+    activation = view.get("activation")
+    if activation:
+        yes = {True: "yes", False: "no"}
+        lines.append(
+            f"  buyable: {yes[activation['buyable']]}   discoverable: {yes[activation['discoverable']]}"
+            f"   quantity: {activation['quantity']}"
+        )
+        for v in activation["open_violations"]:
+            lines.append(f"  open violation {v['violation_id']}: {v['kind']} → {v['enforcement']} ({v['reporter']})")
+        for r in activation["refusals"]:
+            lines.append(f"  refused {r['at'][:19]} {r['attempted']} in state {r['state'] or '-'}: {r['reason']}")
     lines.append("  history:")
     for h in view["history"]:
         mark = "" if h["legal"] else f"   REFUSED: {h['error']}"

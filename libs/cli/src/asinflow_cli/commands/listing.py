@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import click
+from asinflow_activation.adapters.postgres import listing_activation
+from asinflow_contracts.ids import listing_id
 from asinflow_lifecycle_ledger.adapters import queries
 
 from asinflow_cli import connect, stackfile
@@ -24,11 +27,15 @@ def listing_group() -> None:
 @click.argument("sku")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(seller_id: str, sku: str, as_json: bool) -> None:
-    """State, ASIN, issues and history of one listing."""
+    """State, ASIN, issues and history of one listing; buyability, violations and refused attempts."""
 
     async def main() -> dict[str, Any] | None:
         async with connect.database(stackfile.resolve()) as pool:
-            return await queries.listing_view(pool, seller_id, sku)
+            view = await queries.listing_view(pool, seller_id, sku)
+            if view is not None:
+                today = datetime.now(UTC).date()
+                view["activation"] = await listing_activation(pool, listing_id(seller_id, sku), today)
+            return view
 
     view = asyncio.run(main())
     if view is None:
