@@ -69,15 +69,21 @@ def _move(status: ListingStatus, event_type: str, outcome: Outcome) -> bool:
     return True
 
 
+def _emit(status: ListingStatus, outcome: Outcome, emit: Emit) -> None:
+    """Record an event; the listing's sequence advances with each one (subscribers order by it)."""
+    outcome.emits.append(emit)
+    status.sequence = emit.payload.sequence
+
+
 def _activate(status: ListingStatus, reason: ActivationReason, today: date, outcome: Outcome) -> None:
     if _move(status, topics.LISTING_ACTIVATED, outcome):
-        outcome.emits.append(Emit(topics.LISTING_ACTIVATED, ListingActivated(**_ref(status, today), reason=reason)))
+        _emit(status, outcome, Emit(topics.LISTING_ACTIVATED, ListingActivated(**_ref(status, today), reason=reason)))
 
 
 def _deactivate(status: ListingStatus, today: date, outcome: Outcome) -> None:
     if _move(status, topics.LISTING_DEACTIVATED, outcome):
         payload = ListingDeactivated(**_ref(status, today), reason=DeactivationReason.OUT_OF_STOCK)
-        outcome.emits.append(Emit(topics.LISTING_DEACTIVATED, payload))
+        _emit(status, outcome, Emit(topics.LISTING_DEACTIVATED, payload))
 
 
 def _suppress(status: ListingStatus, violation: Violation, today: date, outcome: Outcome) -> None:
@@ -92,7 +98,7 @@ def _suppress(status: ListingStatus, violation: Violation, today: date, outcome:
             evidence=list(violation.evidence),
             exempt_until=violation.exempt_until,
         )
-        outcome.emits.append(Emit(topics.LISTING_SUPPRESSED, payload))
+        _emit(status, outcome, Emit(topics.LISTING_SUPPRESSED, payload))
 
 
 def on_created(
@@ -106,7 +112,10 @@ def on_created(
     status.asin = created.asin
     for violation in open_asin_violations:
         status.violations.setdefault(violation.violation_id, violation)
-    strictest = max(status.violations.values(), key=lambda v: SEVERITY[v.enforcement], default=None)
+    # the strictest violation that applies today names the suppression; an exempted one only if all are
+    strictest = status.strictest(today) or max(
+        status.violations.values(), key=lambda v: SEVERITY[v.enforcement], default=None
+    )
     if strictest is not None:
         _suppress(status, strictest, today, outcome)
     elif status.in_stock:
@@ -191,7 +200,7 @@ def on_approval(
             root_cause_fix=fix,
             decided_by=decided_by,
         )
-        outcome.emits.append(Emit(topics.LISTING_REACTIVATED, payload))
+        _emit(status, outcome, Emit(topics.LISTING_REACTIVATED, payload))
         if not status.in_stock:
             _deactivate(status, today, outcome)
     return outcome

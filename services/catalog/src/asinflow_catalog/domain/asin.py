@@ -25,4 +25,4 @@ def candidate(seed: uuid.UUID, attempt: int = 0) -> str:
 
 
 def is_asin(value: str) -> bool:
-    return bool(PATTERN.match(value))
+    return bool(PATTERN.fullmatch(value))
