@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from asinflow_activation.app import SPEC as ACTIVATION
 from asinflow_catalog.app import SPEC as CATALOG
+from asinflow_duplicate_matching.app import SPEC as MATCHING
 from asinflow_identifier_validation.app import SPEC as VALIDATION
 from asinflow_lifecycle_ledger.app import SPEC as LEDGER
 from asinflow_runtime.service import ServiceRuntime
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.integration
 async def services(infra: InfraSettings) -> AsyncIterator[dict[str, ServiceRuntime]]:
     runtimes = {
         spec.name: ServiceRuntime(spec, infra, ConsumerSettings(fetch_max_wait_ms=50))
-        for spec in (LEDGER, VALIDATION, CATALOG, ACTIVATION)
+        for spec in (LEDGER, VALIDATION, MATCHING, CATALOG, ACTIVATION)
     }
     await asyncio.gather(*(rt.start() for rt in runtimes.values()))
     yield runtimes

@@ -103,6 +103,7 @@ async def test_status_reports_every_service_ready(services, infra) -> None:
     assert {s["service"] for s in data["services"] if s["ready"]} == {
         "identifier-validation",
         "lifecycle-ledger",
+        "duplicate-matching",
         "catalog",
         "activation",
     }

@@ -78,6 +78,7 @@ async def test_created_active_inactive_active_suppressed_then_reactivated(servic
     assert await transitions(pool, s, "LIFE-1") == [
         (None, "proposed", True),
         ("proposed", "validated", True),
+        ("validated", "validated", True),
         ("validated", "created", True),
         ("created", "active", True),
         ("active", "inactive", True),

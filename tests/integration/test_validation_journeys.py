@@ -27,6 +27,7 @@ async def test_valid_proposal_is_validated_created_and_active_in_the_ledger(serv
     assert [(h["from_state"], h["to_state"]) for h in history] == [
         (None, "proposed"),
         ("proposed", "validated"),
+        ("validated", "validated"),  # duplicate matching: matched or unmatched, a step inside validated
         ("validated", "created"),
         ("created", "active"),
     ]

@@ -16,6 +16,7 @@ from asinflow_cli.commands.dlq import dlq_group
 from asinflow_cli.commands.exempt import brand_group
 from asinflow_cli.commands.idcheck import id_group
 from asinflow_cli.commands.listing import listing_group
+from asinflow_cli.commands.match import match_group
 from asinflow_cli.commands.operations import inventory_group, policy_group
 from asinflow_cli.commands.publish import publish
 from asinflow_cli.commands.report import report
@@ -67,5 +68,6 @@ for group in (
     inventory_group,
     policy_group,
     subscribe_group,
+    match_group,
 ):
     cli.add_command(group)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from asinflow_activation.app import SPEC as ACTIVATION
 from asinflow_catalog.app import SPEC as CATALOG
 from asinflow_contracts.state_machine import ListingState
+from asinflow_duplicate_matching.app import SPEC as DUPLICATE_MATCHING
 from asinflow_identifier_validation.app import SPEC as IDENTIFIER_VALIDATION
 from asinflow_lifecycle_ledger.app import SPEC as LIFECYCLE_LEDGER
 from asinflow_runtime.service import ServiceSpec
@@ -13,6 +14,7 @@ from asinflow_runtime.service import ServiceSpec
 SERVICES: tuple[tuple[ServiceSpec, str], ...] = (
     (LIFECYCLE_LEDGER, "asinflow_lifecycle_ledger"),
     (IDENTIFIER_VALIDATION, "asinflow_identifier_validation"),
+    (DUPLICATE_MATCHING, "asinflow_duplicate_matching"),
     (CATALOG, "asinflow_catalog"),
     (ACTIVATION, "asinflow_activation"),
 )

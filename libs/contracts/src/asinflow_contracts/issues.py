@@ -37,6 +37,9 @@ class IssueCode(StrEnum):
     CREATION_RIGHTS_WITHDRAWN = "CREATION_RIGHTS_WITHDRAWN"
     VARIATION_INVALID = "VARIATION_INVALID"
     MULTIPACK_NOT_MANUFACTURER = "MULTIPACK_NOT_MANUFACTURER"
+    # warnings of duplicate matching (shown, not blocking)
+    DUPLICATE_GTIN_ALIAS = "DUPLICATE_GTIN_ALIAS"
+    EXEMPTION_LIKELY_DUPLICATE = "EXEMPTION_LIKELY_DUPLICATE"
 
 
 #: code -> (amazon_code, category) as in the table of DESIGN §6.
@@ -55,6 +58,8 @@ CODE_TABLE: dict[IssueCode, tuple[int | None, Category]] = {
     IssueCode.CREATION_RIGHTS_WITHDRAWN: (None, Category.QUOTA),
     IssueCode.VARIATION_INVALID: (8016, Category.POLICY),
     IssueCode.MULTIPACK_NOT_MANUFACTURER: (None, Category.POLICY),
+    IssueCode.DUPLICATE_GTIN_ALIAS: (None, Category.DUPLICATE),
+    IssueCode.EXEMPTION_LIKELY_DUPLICATE: (None, Category.DUPLICATE),
 }
 
 

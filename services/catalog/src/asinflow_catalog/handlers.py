@@ -7,7 +7,13 @@ from typing import Any
 import asyncpg
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope, EnvelopeError
-from asinflow_contracts.events import CatalogItemCreated, ListingCreated, ListingValidated
+from asinflow_contracts.events import (
+    CatalogItemCreated,
+    ListingCreated,
+    ListingMatched,
+    ListingUnmatched,
+    ListingValidated,
+)
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
 from asinflow_runtime.records import envelope_of
 from pydantic import ValidationError
@@ -15,15 +21,17 @@ from pydantic import ValidationError
 from asinflow_catalog.adapters import postgres
 from asinflow_catalog.adapters.postgres import NewItem, Offer
 from asinflow_catalog.domain import asin as asin_rules
-from asinflow_catalog.domain.placement import place
+from asinflow_catalog.domain.placement import Placement, place
 
 SERVICE = "catalog"
 SOURCE = f"/asinflow/{SERVICE}"
 
-#: The event after which a listing is created. DESIGN §2 puts the catalog after the creation quota
-#: (``listing.quota-granted``); until duplicate matching, brand gating and quotas exist it is
-#: ``listing.validated``.
-TRIGGER = topics.LISTING_VALIDATED
+#: The events after which a listing is created. DESIGN §2 puts the catalog after brand gating and the
+#: creation quota (``listing.quota-granted``); until those exist, right after duplicate matching.
+TRIGGERS: dict[str, type[ListingValidated]] = {
+    topics.LISTING_MATCHED: ListingMatched,
+    topics.LISTING_UNMATCHED: ListingUnmatched,
+}
 
 
 class CatalogHandler:
@@ -33,7 +41,7 @@ class CatalogHandler:
     def parse(self, record: Any) -> Incoming:
         try:
             envelope = envelope_of(record)
-            return Incoming(record, envelope, ListingValidated.model_validate_json(record.value or b""))
+            return Incoming(record, envelope, TRIGGERS[record.topic].model_validate_json(record.value or b""))
         except EnvelopeError as exc:
             raise Unreadable("bad_envelope", str(exc)) from exc
         except ValidationError as exc:
@@ -63,6 +71,8 @@ class CatalogHandler:
                 parents[(listing.seller_id, listing.sku)] = offer.asin  # children later in the batch find it
             outgoing.append(self._listing_created(item, listing, offer, parents))
         await postgres.save(conn, new_items, offers)
+        aliases = [(i.body.alias_gtin14, i.body.asin) for i in items if isinstance(i.body, ListingMatched)]
+        await postgres.add_aliases(conn, [(g, a) for g, a in aliases if g])
         await postgres.link_waiting_children(conn, [(o.seller_id, o.sku, o.asin) for o in offers])
         return outgoing
 
@@ -74,6 +84,8 @@ class CatalogHandler:
         parents: dict[tuple[str, str], str],
     ) -> tuple[Offer, NewItem | None]:
         placement = place(listing, asin_by_gtin)
+        if isinstance(listing, ListingMatched):  # duplicate matching found the item: an offer on it
+            placement = Placement(listing.asin, f"matched ({listing.match_kind}, score {listing.score:.2f})")
         parent_sku = _parent_sku(listing)
         if placement.asin is not None:
             offer = Offer(

@@ -15,6 +15,7 @@ from asinflow_contracts.events.listing import (
     ListingValidated,
     NormalisedIdentifier,
 )
+from asinflow_contracts.events.matching import ListingMatched, ListingUnmatched
 from asinflow_contracts.events.operations import (
     Enforcement,
     InventoryUpdated,
@@ -36,12 +37,14 @@ __all__ = [
     "ListingActivated",
     "ListingCreated",
     "ListingDeactivated",
+    "ListingMatched",
     "ListingProposed",
     "ListingReactivated",
     "ListingRef",
     "ListingRejected",
     "ListingStateChanged",
     "ListingSuppressed",
+    "ListingUnmatched",
     "ListingValidated",
     "NormalisedIdentifier",
     "PolicyViolationReported",

@@ -112,6 +112,14 @@ async def save(conn: asyncpg.Connection, items: Sequence[NewItem], offers: Seque
         )
 
 
+async def add_aliases(conn: asyncpg.Connection, aliases: Sequence[tuple[str, str]]) -> None:
+    """GTINs under which an existing item was proposed again (identical products, several GTINs)."""
+    if aliases:
+        await conn.executemany(
+            f"INSERT INTO {SCHEMA}.gtins (gtin14, asin) VALUES ($1, $2) ON CONFLICT (gtin14) DO NOTHING", aliases
+        )
+
+
 async def link_waiting_children(conn: asyncpg.Connection, parents: Sequence[tuple[str, str, str]]) -> None:
     """Children created before their parent: point their items at the parent's ASIN now."""
     if parents:
