@@ -36,6 +36,10 @@ class Scorer(Protocol):
 
     def score(self, a: Product, b: Product) -> Score: ...
 
+    def prepare(self, product: Product) -> Any: ...
+
+    def score_many(self, a: Any, candidates: Sequence[Any]) -> Sequence[Score]: ...
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -77,10 +81,10 @@ def decide(
     if variation is not None and variation.parent_sku:
         # variants of one family share brand, model and most of the title: only a GTIN identifies them
         return Outcome("UNMATCHED", threshold=scorer.threshold, evidence={"reason": "variation child: GTIN only"})
-    scored = sorted(
-        ((scorer.score(proposal, product_of_item(c)), c) for c in candidates if not c.is_child),
-        key=lambda sc: -sc[0].value,
-    )
+    eligible = [c for c in candidates if not c.is_child]
+    prepared = scorer.prepare(proposal)  # once, then every candidate in one vectorised call
+    scores = scorer.score_many(prepared, [scorer.prepare(product_of_item(c)) for c in eligible])
+    scored = sorted(zip(scores, eligible, strict=True), key=lambda sc: -sc[0].value)
     accepted = [(s, c) for s, c in scored if s.is_match or _same_model(listing, c)]
     if not accepted:
         best = scored[0] if scored else None
