@@ -35,3 +35,7 @@ CREATE TABLE decisions (
     evidence    jsonb NOT NULL,
     decided_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- Title blocking within a brand: a brand has few items, so its rows are read through this index and the
+-- shared words counted there (the GIN index serves proposals without a brand).
+CREATE INDEX items_brand ON items (brand_key);
