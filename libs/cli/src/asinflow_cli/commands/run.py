@@ -93,7 +93,9 @@ def run(feed: Path | None, once: bool, as_json: bool) -> None:
     stack = EmbeddedStack()
     settings = stack.start()
     sup = Supervisor(settings, stackfile.STATE_DIR / "logs")
-    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    # SIGINT too: a shell that starts `run` in the background makes it ignore SIGINT otherwise
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _stop_like_ctrl_c)
     code = 0
     try:
         if not once:
