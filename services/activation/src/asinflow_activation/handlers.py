@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
-from asinflow_contracts.envelope import Envelope, EnvelopeError
+from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     InventoryUpdated,
     ListingCreated,
@@ -20,9 +20,9 @@ from asinflow_contracts.events import (
 )
 from asinflow_contracts.ids import caused_event_id, listing_id
 from asinflow_contracts.state_machine import ListingState
-from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
-from asinflow_runtime.records import envelope_of
-from pydantic import BaseModel, ValidationError
+from asinflow_runtime.messages import Incoming, Outgoing
+from asinflow_runtime.records import parse_typed
+from pydantic import BaseModel
 
 from asinflow_activation.adapters import postgres
 from asinflow_activation.adapters.postgres import Changes, Request
@@ -65,14 +65,7 @@ class ActivationHandler:
         self.today = today or (lambda: datetime.now(UTC).date())
 
     def parse(self, record: Any) -> Incoming:
-        try:
-            envelope = envelope_of(record)
-            body = MODELS[record.topic].model_validate_json(record.value or b"")
-        except EnvelopeError as exc:
-            raise Unreadable("bad_envelope", str(exc)) from exc
-        except ValidationError as exc:
-            raise Unreadable("schema_invalid", str(exc)[:2000]) from exc
-        return Incoming(record, envelope, body)
+        return parse_typed(record, MODELS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         asins = [

@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
-from asinflow_contracts.envelope import Envelope, EnvelopeError
+from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     CatalogItemCreated,
     ListingCreated,
@@ -14,9 +14,8 @@ from asinflow_contracts.events import (
     ListingUnmatched,
     ListingValidated,
 )
-from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
-from asinflow_runtime.records import envelope_of
-from pydantic import ValidationError
+from asinflow_runtime.messages import Incoming, Outgoing
+from asinflow_runtime.records import parse_typed
 
 from asinflow_catalog.adapters import postgres
 from asinflow_catalog.adapters.postgres import NewItem, Offer
@@ -39,13 +38,7 @@ class CatalogHandler:
         self._minted: set[str] = set()  # ASINs minted in the batch being applied
 
     def parse(self, record: Any) -> Incoming:
-        try:
-            envelope = envelope_of(record)
-            return Incoming(record, envelope, TRIGGERS[record.topic].model_validate_json(record.value or b""))
-        except EnvelopeError as exc:
-            raise Unreadable("bad_envelope", str(exc)) from exc
-        except ValidationError as exc:
-            raise Unreadable("schema_invalid", str(exc)[:2000]) from exc
+        return parse_typed(record, TRIGGERS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         listings: list[tuple[Incoming, ListingValidated]] = [(i, i.body) for i in items]

@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
-from asinflow_contracts.envelope import Envelope, EnvelopeError
+from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     CatalogItemCreated,
     ListingMatched,
@@ -15,9 +15,9 @@ from asinflow_contracts.events import (
     ListingValidated,
 )
 from asinflow_contracts.issues import Severity
-from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
-from asinflow_runtime.records import envelope_of
-from pydantic import BaseModel, ValidationError
+from asinflow_runtime.messages import Incoming, Outgoing
+from asinflow_runtime.records import parse_typed
+from pydantic import BaseModel
 
 from asinflow_duplicate_matching.adapters import index
 from asinflow_duplicate_matching.domain.candidates import key
@@ -36,13 +36,7 @@ class MatchingHandler:
         self.scorer = scorer
 
     def parse(self, record: Any) -> Incoming:
-        try:
-            envelope = envelope_of(record)
-            return Incoming(record, envelope, MODELS[record.topic].model_validate_json(record.value or b""))
-        except EnvelopeError as exc:
-            raise Unreadable("bad_envelope", str(exc)) from exc
-        except ValidationError as exc:
-            raise Unreadable("schema_invalid", str(exc)[:2000]) from exc
+        return parse_typed(record, MODELS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         await index.add_items(conn, [i.body for i in items if isinstance(i.body, CatalogItemCreated)])
