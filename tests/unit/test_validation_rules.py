@@ -276,11 +276,13 @@ def test_brand_key_of_the_design_examples() -> None:
     assert brand_key("Acme") != brand_key("Acne")
 
 
-@given(st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789"), min_size=1, max_size=20), st.data())
+# The registry's key (asinflow_brands) also drops legal suffixes and reads 0/1 between letters as o/l, so
+# spaces and digits are no longer neutral noise: the property holds for one word of letters, with the
+# punctuation that never splits a word (dots, apostrophes) and any case. tests/unit/brands covers the rest.
+@given(st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz"), min_size=1, max_size=20), st.data())
 def test_brand_key_ignores_case_and_punctuation_of_ascii_brands(name: str, data: st.DataObject) -> None:
     noisy = "".join(
-        (ch.upper() if data.draw(st.booleans()) else ch) + data.draw(st.sampled_from(["", " ", "&", "-", ".", "'"]))
-        for ch in name
+        (ch.upper() if data.draw(st.booleans()) else ch) + data.draw(st.sampled_from(["", ".", "'"])) for ch in name
     )
     assert brand_key(noisy) == brand_key(name) == name
 

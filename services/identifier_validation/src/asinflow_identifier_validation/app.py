@@ -1,4 +1,4 @@
-"""The identifier-validation service: consumes proposals (and exemption grants), emits validated/rejected."""
+"""The identifier-validation service: consumes proposals (and registry exemption events), emits validated/rejected."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from asinflow_identifier_validation.handlers import SERVICE, ValidationHandler
 SPEC = ServiceSpec(
     name=SERVICE,
     schema=SCHEMA,
-    consumes=(topics.LISTING_PROPOSED, topics.EXEMPTION_GRANTED),
+    consumes=(topics.LISTING_PROPOSED, topics.EXEMPTION_GRANTED, topics.EXEMPTION_REVOKED),
     make_handler=lambda pool: ValidationHandler(),
     migrations=migrations_in(Path(__file__).parent / "migrations"),
     publishes=(

@@ -11,6 +11,7 @@ from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope, EnvelopeError
 from asinflow_contracts.events import (
     ExemptionGranted,
+    ExemptionRevoked,
     ListingProposed,
     ListingRef,
     ListingRejected,
@@ -42,6 +43,11 @@ SERVICE = "identifier-validation"
 SOURCE = f"/asinflow/{SERVICE}"
 #: How long a child may wait for its parent before it is rejected VARIATION_INVALID.
 PARENT_WAIT_S = float(os.environ.get("ASINFLOW_VARIATION_PARENT_WAIT_S", "600"))
+#: The brand registry's exemption events, kept here as this service's own copy (see domain/exemptions.py).
+EXEMPTION_MODELS: dict[str, type[ExemptionGranted | ExemptionRevoked]] = {
+    topics.EXEMPTION_GRANTED: ExemptionGranted,
+    topics.EXEMPTION_REVOKED: ExemptionRevoked,
+}
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,11 @@ class ValidationHandler:
             envelope = envelope_of(record)
         except EnvelopeError as exc:
             raise Unreadable("bad_envelope", str(exc)) from exc
-        if record.topic == topics.EXEMPTION_GRANTED:
+        if record.topic in EXEMPTION_MODELS:
             try:
-                return Incoming(record, envelope, ExemptionGranted.model_validate_json(record.value or b""))
+                return Incoming(
+                    record, envelope, EXEMPTION_MODELS[record.topic].model_validate_json(record.value or b"")
+                )
             except ValidationError as exc:
                 raise Unreadable("schema_invalid", str(exc)) from exc
         read = read_proposal(record.value or b"")
@@ -73,8 +81,16 @@ class ValidationHandler:
         return Incoming(record, envelope, read)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
-        grants = [i.body for i in items if isinstance(i.body, ExemptionGranted)]
-        await postgres.save_exemptions(conn, [Exemption(g.exemption_id, g.brand, g.sku, g.seller_id) for g in grants])
+        changes = []
+        for item in items:
+            if isinstance(item.body, ExemptionGranted):
+                g = item.body
+                changes.append((Exemption(g.exemption_id, g.brand, g.sku, g.seller_id), True, item.envelope.time))
+            elif isinstance(item.body, ExemptionRevoked):
+                r = item.body
+                changes.append((Exemption(r.exemption_id, r.brand), False, item.envelope.time))
+        for change in sorted(changes, key=lambda c: c[2]):  # one row per id: apply them oldest first
+            await postgres.save_exemption_changes(conn, [change])
         proposals = [i for i in items if isinstance(i.body, ProposalRead)]
         batch = await ValidationBatch.load(conn, proposals)
         # parents (and standalone products) first, so that children of the same batch find them

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import asyncpg
 from asinflow_contracts import topics
@@ -19,19 +20,24 @@ async def load_exemptions(conn: asyncpg.Connection, ids: Iterable[str]) -> dict[
     if not wanted:
         return {}
     rows = await conn.fetch(
-        f"SELECT exemption_id, brand, sku, seller_id FROM {SCHEMA}.exemptions WHERE exemption_id = ANY($1)",
+        f"""SELECT exemption_id, brand, sku, seller_id FROM {SCHEMA}.exemptions
+             WHERE exemption_id = ANY($1) AND active""",
         wanted,
     )
     return {r["exemption_id"]: Exemption(r["exemption_id"], r["brand"], r["sku"], r["seller_id"]) for r in rows}
 
 
-async def save_exemptions(conn: asyncpg.Connection, exemptions: Sequence[Exemption]) -> None:
-    if exemptions:
+async def save_exemption_changes(conn: asyncpg.Connection, changes: Sequence[tuple[Exemption, bool, datetime]]) -> None:
+    """(exemption, active, made at): grants and revocations; the one made last wins, whatever the order."""
+    if changes:
         await conn.executemany(
-            f"""INSERT INTO {SCHEMA}.exemptions (exemption_id, brand, sku, seller_id) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (exemption_id) DO UPDATE SET brand = excluded.brand, sku = excluded.sku,
-                seller_id = excluded.seller_id""",
-            [(e.exemption_id, e.brand, e.sku, e.seller_id) for e in exemptions],
+            f"""INSERT INTO {SCHEMA}.exemptions (exemption_id, brand, sku, seller_id, active, changed_at)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (exemption_id) DO UPDATE
+                   SET brand = excluded.brand, sku = excluded.sku, seller_id = excluded.seller_id,
+                       active = excluded.active, changed_at = excluded.changed_at
+                 WHERE exemptions.changed_at < excluded.changed_at""",
+            [(e.exemption_id, e.brand, e.sku, e.seller_id, active, at) for e, active, at in changes],
         )
 
 

@@ -1,17 +1,15 @@
-"""GTIN exemptions (interim home until the brand-registry service owns them): brand or brand + SKU."""
+"""GTIN exemptions that proposals cite: brand or brand + SKU (or a seller's SKU).
+
+The brand-gating service owns the registry they belong to; this service keeps its own copy, built from
+the registry's events (``brand.exemption.granted`` / ``revoked``), so that it never reads another
+service's tables. Brands compare on the registry's normalised key.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
-
-def brand_key(brand: str) -> str:
-    """A simple comparison key for brand names: NFKC, case-fold, accents and non-alphanumerics dropped;
-    letters of every script are kept. (The brand-gating service will own the full normalisation with
-    confusables and legal suffixes.)"""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", brand).casefold())
-    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+from asinflow_brands import brand_key
 
 
 @dataclass(frozen=True)

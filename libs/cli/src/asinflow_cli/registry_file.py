@@ -1,0 +1,76 @@
+"""A brand-registry file: JSON Lines of registry events, ``{"event": "brand.registered", "data": {...}}``,
+published in order (``asinflow brand load``, ``asinflow run --registry``). Event ids derive from the
+content, so loading the same file twice changes nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from asinflow_brand_gating.adapters.postgres import SCHEMA as BRAND_GATING
+from asinflow_brand_gating.adapters.queries import outcome_of
+from asinflow_brand_gating.models import REGISTRY_MODELS
+from asinflow_brands import brand_key
+from asinflow_contracts import topics
+from asinflow_contracts.envelope import Envelope
+from asinflow_contracts.ids import content_event_id
+from asinflow_identifier_validation.adapters.postgres import SCHEMA as VALIDATION
+from asinflow_runtime.settings import InfraSettings
+from pydantic import BaseModel, ValidationError
+
+from asinflow_cli import connect
+from asinflow_cli.publishing import SOURCE, wait_applied
+
+
+class RegistryFileError(ValueError):
+    """A line that is not a registry event."""
+
+
+@dataclass(frozen=True)
+class RegistryLine:
+    number: int
+    topic: str
+    event: BaseModel
+
+
+def read_registry(path: Path) -> list[RegistryLine]:
+    lines = []
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not text.strip():
+            continue
+        try:
+            raw = json.loads(text)
+            topic = topics.topic(str(raw["event"]))
+            model = REGISTRY_MODELS[topic]
+            lines.append(RegistryLine(number, topic, model.model_validate(raw["data"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise RegistryFileError(
+                f'{path}:{number}: expected {{"event": <registry event>, "data": {{...}}}} ({exc})'
+            ) from exc
+        except ValidationError as exc:
+            raise RegistryFileError(f"{path}:{number}: {exc}") from exc
+    return lines
+
+
+async def publish_registry(settings: InfraSettings, lines: list[RegistryLine], timeout: float = 30.0) -> list[str]:
+    """Publish every line, wait until applied; returns one message per refused line."""
+    sent = []
+    async with connect.producer(settings) as producer:
+        for line in lines:
+            body = line.event.model_dump_json().encode()
+            event_id = content_event_id(line.topic, body)
+            key = brand_key(str(getattr(line.event, "brand", ""))) or "-"
+            envelope = Envelope(id=event_id, type=line.topic, source=SOURCE, subject=key)
+            await producer.send_and_wait(line.topic, body, key=key.encode(), headers=envelope.to_headers())
+            sent.append((line, event_id))
+    refused = []
+    async with connect.database(settings) as pool:
+        for line, event_id in sent:
+            await wait_applied(pool, BRAND_GATING, event_id, timeout)
+            if line.topic in (topics.EXEMPTION_GRANTED, topics.EXEMPTION_REVOKED):
+                await wait_applied(pool, VALIDATION, event_id, timeout)
+            applied, reason = await outcome_of(pool, event_id)
+            if not applied:
+                refused.append(f"line {line.number} ({line.topic}): refused: {reason}")
+    return refused

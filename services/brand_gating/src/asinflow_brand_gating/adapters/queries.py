@@ -1,0 +1,41 @@
+"""Read-only queries of the brand registry, for the CLI and operators."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import asyncpg
+
+from asinflow_brand_gating.adapters.postgres import SCHEMA
+
+
+async def outcome_of(pool: asyncpg.Pool, event_id: uuid.UUID) -> tuple[bool, str]:
+    """Whether a registry event was applied, and why not."""
+    row = await pool.fetchrow(f"SELECT applied, reason FROM {SCHEMA}.history WHERE event_id = $1", event_id)
+    if row is None:
+        return False, "the brand-gating service has not recorded this event"
+    return bool(row["applied"]), str(row["reason"])
+
+
+async def history_of(pool: asyncpg.Pool, brand_key: str) -> list[dict[str, Any]]:
+    rows = await pool.fetch(
+        f"""SELECT event_id, event_type, body, applied, reason, recorded_at FROM {SCHEMA}.history
+             WHERE brand_key = $1 ORDER BY seq""",
+        brand_key,
+    )
+    return [{**dict(r), "body": json.loads(r["body"])} for r in rows]
+
+
+async def approval_requests(pool: asyncpg.Pool, brand_key: str | None, status: str | None) -> list[dict[str, Any]]:
+    rows = await pool.fetch(
+        f"""SELECT q.request_id, coalesce(b.display, q.brand_key) AS brand, q.seller_id, q.skus, q.status,
+                   q.missing, q.decided_by, q.reason
+              FROM {SCHEMA}.approval_requests q LEFT JOIN {SCHEMA}.brands b USING (brand_key)
+             WHERE ($1::text IS NULL OR q.brand_key = $1) AND ($2::text IS NULL OR q.status = $2)
+             ORDER BY q.request_id""",
+        brand_key,
+        status,
+    )
+    return [dict(r) for r in rows]
