@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 FEED ?= examples/feed.jsonl
+REGISTRY ?= examples/registry.jsonl
 
 .PHONY: install run run-once test lint test-unit test-integration test-e2e bench asyncapi up down clean
 
@@ -16,11 +17,11 @@ install:
 
 # Start the embedded stack and every service, publish the sample feed, print the summary, keep serving.
 run: install
-	$(BIN)/asinflow run --feed $(FEED)
+	$(BIN)/asinflow run --registry $(REGISTRY) --feed $(FEED)
 
 # Same, but exit once every listing of the feed is settled.
 run-once: install
-	$(BIN)/asinflow run --feed $(FEED) --once
+	$(BIN)/asinflow run --registry $(REGISTRY) --feed $(FEED) --once
 
 test: install lint
 	$(PYTEST) tests

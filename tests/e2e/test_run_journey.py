@@ -19,12 +19,13 @@ from tests.support.cli import ASINFLOW, asinflow
 pytestmark = pytest.mark.e2e
 
 FEED = Path(__file__).parents[2] / "examples" / "feed.jsonl"
+REGISTRY = Path(__file__).parents[2] / "examples" / "registry.jsonl"
 
 
 def start_run(cwd: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "REDIS_URL")}
     return subprocess.Popen(
-        [ASINFLOW, "run", "--feed", str(FEED)],
+        [ASINFLOW, "run", "--registry", str(REGISTRY), "--feed", str(FEED)],
         cwd=cwd,
         env=env,
         stdout=(cwd / "run.out").open("wb"),
@@ -70,7 +71,7 @@ async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_cle
     try:
         await wait_serving(proc, tmp_path)
         out = (tmp_path / "run.out").read_text()
-        assert "Summary: 69 processed, 38 accepted, 31 invalid" in out
+        assert "Summary: 69 processed, 37 accepted, 32 invalid" in out
         assert (tmp_path / ".asinflow" / "stack.env").exists()
 
         status = await asinflow("status", cwd=tmp_path)
@@ -127,12 +128,14 @@ async def test_servers_and_services_die_with_a_killed_run(tmp_path) -> None:
 
 
 async def test_run_once_json_prints_the_summary_and_exits(tmp_path) -> None:
-    result = await asinflow("run", "--feed", str(FEED), "--once", "--json", cwd=tmp_path, timeout=120)
+    result = await asinflow(
+        "run", "--registry", str(REGISTRY), "--feed", str(FEED), "--once", "--json", cwd=tmp_path, timeout=120
+    )
     assert result.code == 0, result.err
     summary = json.loads(result.out)
     assert summary["listings"] == 69
     assert sum(summary["by_state"].values()) == 69
-    assert summary["by_state"] == {"active": 36, "inactive": 2, "rejected": 31}
+    assert summary["by_state"] == {"active": 35, "inactive": 2, "rejected": 32}
     assert summary["by_code"]["IDENTIFIER_NON_TRADE_PREFIX"] == 8
     assert summary["elapsed_s"] > 0
     assert not (tmp_path / ".asinflow" / "stack.env").exists()  # --once serves nobody afterwards

@@ -166,10 +166,15 @@ async def test_publish_shows_progress_on_a_large_feed(services, infra, pool, tmp
     assert result.code == 0, result.err
     assert "publishing: 500/1500 (33%)" in result.err and "publishing: 1500/1500 (100%)" in result.err
     assert "published 1500 of 1500 lines" in result.out
+    # every line arrives; a new seller's weekly capacity (20) creates 20, the others wait throttled
     await wait_for(
         pool,
-        "SELECT count(*) FROM ledger.versions WHERE batch_id = $1 AND state = 'active'",
+        "SELECT count(*) FROM ledger.versions WHERE batch_id = $1 AND state IN ('active', 'throttled')",
         batch,
         predicate=lambda n: n == 1500,
         timeout=60,
     )
+    counts = dict(
+        await pool.fetch("SELECT state, count(*) FROM ledger.versions WHERE batch_id = $1 GROUP BY state", batch)
+    )
+    assert counts == {"active": 20, "throttled": 1480}

@@ -101,6 +101,17 @@ async def wait_for_state(
     )
 
 
+async def wait_for_proposal(
+    pool: asyncpg.Pool, proposal_id: uuid.UUID, states: set[str], timeout: float = 30.0
+) -> tuple[str, list[dict[str, Any]]]:
+    """State and issues of the listing version that ``proposal_id`` started, once it is in ``states``
+    (for a listing proposed again: its earlier version may already be settled)."""
+    query = "SELECT state FROM ledger.versions WHERE proposal_id = $1"
+    state = await wait_for(pool, query, proposal_id, predicate=lambda s: s in states, timeout=timeout)
+    issues = await pool.fetchval("SELECT issues FROM ledger.versions WHERE proposal_id = $1", proposal_id)
+    return str(state), json.loads(issues) if isinstance(issues, str) else list(issues or [])
+
+
 async def ledger_issues(pool: asyncpg.Pool, seller_id: str, sku: str) -> list[dict[str, Any]]:
     value = await pool.fetchval(
         "SELECT issues FROM ledger.versions WHERE listing_id = $1 ORDER BY version DESC LIMIT 1",

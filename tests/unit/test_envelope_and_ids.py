@@ -276,8 +276,13 @@ DESIGN_AMAZON_CODES: dict[str, int | None] = {
     "VARIATION_INVALID": 8016,
     "MULTIPACK_NOT_MANUFACTURER": None,
 }
-#: DESIGN §6 lists "at least these codes"; duplicate matching adds two warnings (README "Duplicate matching").
-WARNING_CODES: dict[str, int | None] = {"DUPLICATE_GTIN_ALIAS": None, "EXEMPTION_LIKELY_DUPLICATE": None}
+#: DESIGN §6 lists "at least these codes"; duplicate matching adds two warnings (README "Duplicate matching"),
+#: brand gating one (README "Brand registry and gating").
+WARNING_CODES: dict[str, int | None] = {
+    "DUPLICATE_GTIN_ALIAS": None,
+    "EXEMPTION_LIKELY_DUPLICATE": None,
+    "BRAND_NEAR_MISS": None,
+}
 ALL_CODES = {**DESIGN_AMAZON_CODES, **WARNING_CODES}
 
 #: The category a seller would expect for each code (DESIGN §6 lists the categories).
@@ -298,6 +303,7 @@ EXPECTED_CATEGORY: dict[str, str] = {
     "MULTIPACK_NOT_MANUFACTURER": "POLICY",
     "DUPLICATE_GTIN_ALIAS": "DUPLICATE",
     "EXEMPTION_LIKELY_DUPLICATE": "DUPLICATE",
+    "BRAND_NEAR_MISS": "QUALIFICATION_REQUIRED",
 }
 
 

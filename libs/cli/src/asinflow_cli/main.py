@@ -11,14 +11,15 @@ from aiokafka.errors import KafkaConnectionError
 from asinflow_runtime.settings import NotConfigured
 
 from asinflow_cli import stackfile
+from asinflow_cli.commands.brand import brand_group
 from asinflow_cli.commands.catalog import catalog_group
 from asinflow_cli.commands.dlq import dlq_group
-from asinflow_cli.commands.exempt import brand_group
 from asinflow_cli.commands.idcheck import id_group
 from asinflow_cli.commands.listing import listing_group
 from asinflow_cli.commands.match import match_group
 from asinflow_cli.commands.operations import inventory_group, policy_group
 from asinflow_cli.commands.publish import publish
+from asinflow_cli.commands.quota import quota_group, sales_group
 from asinflow_cli.commands.report import report
 from asinflow_cli.commands.run import run
 from asinflow_cli.commands.status import status
@@ -69,5 +70,7 @@ for group in (
     policy_group,
     subscribe_group,
     match_group,
+    quota_group,
+    sales_group,
 ):
     cli.add_command(group)

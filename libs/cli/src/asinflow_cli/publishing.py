@@ -24,15 +24,26 @@ class NotApplied(RuntimeError):
 
 
 async def publish_and_wait(
-    settings: InfraSettings, topic: str, key: str, event: BaseModel, owner_schema: str, timeout: float = 30.0
+    settings: InfraSettings,
+    topic: str,
+    key: str,
+    event: BaseModel,
+    owner_schema: str | tuple[str, ...],
+    timeout: float = 30.0,
+    *,
+    unique: bool = False,
 ) -> uuid.UUID:
+    """Publish ``event`` and wait until every owner schema's service applied it. The event id is derived
+    from the content (sending the same content twice is one event), or random with ``unique`` (an action
+    a user may repeat on purpose, such as granting again what was revoked)."""
     body = event.model_dump_json().encode()
-    event_id = content_event_id(topic, body)
+    event_id = uuid.uuid4() if unique else content_event_id(topic, body)
     envelope = Envelope(id=event_id, type=topic, source=SOURCE, subject=key)
     async with connect.producer(settings) as producer:
         await producer.send_and_wait(topic, body, key=key.encode(), headers=envelope.to_headers())
     async with connect.database(settings) as pool:
-        await wait_applied(pool, owner_schema, event_id, timeout)
+        for schema in (owner_schema,) if isinstance(owner_schema, str) else owner_schema:
+            await wait_applied(pool, schema, event_id, timeout)
     return event_id
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from asinflow_activation.app import SPEC as ACTIVATION
+from asinflow_brand_gating.app import SPEC as BRAND_GATING
 from asinflow_catalog.app import SPEC as CATALOG
 from asinflow_contracts.state_machine import ListingState
+from asinflow_creation_quota.app import SPEC as CREATION_QUOTA
 from asinflow_duplicate_matching.app import SPEC as DUPLICATE_MATCHING
 from asinflow_identifier_validation.app import SPEC as IDENTIFIER_VALIDATION
 from asinflow_lifecycle_ledger.app import SPEC as LIFECYCLE_LEDGER
@@ -15,6 +17,8 @@ SERVICES: tuple[tuple[ServiceSpec, str], ...] = (
     (LIFECYCLE_LEDGER, "asinflow_lifecycle_ledger"),
     (IDENTIFIER_VALIDATION, "asinflow_identifier_validation"),
     (DUPLICATE_MATCHING, "asinflow_duplicate_matching"),
+    (BRAND_GATING, "asinflow_brand_gating"),
+    (CREATION_QUOTA, "asinflow_creation_quota"),
     (CATALOG, "asinflow_catalog"),
     (ACTIVATION, "asinflow_activation"),
 )

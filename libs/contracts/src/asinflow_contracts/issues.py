@@ -40,6 +40,8 @@ class IssueCode(StrEnum):
     # warnings of duplicate matching (shown, not blocking)
     DUPLICATE_GTIN_ALIAS = "DUPLICATE_GTIN_ALIAS"
     EXEMPTION_LIKELY_DUPLICATE = "EXEMPTION_LIKELY_DUPLICATE"
+    # warning of brand gating: a brand one or two edits from a registered one, flagged for review
+    BRAND_NEAR_MISS = "BRAND_NEAR_MISS"
 
 
 #: code -> (amazon_code, category) as in the table of DESIGN §6.
@@ -60,6 +62,7 @@ CODE_TABLE: dict[IssueCode, tuple[int | None, Category]] = {
     IssueCode.MULTIPACK_NOT_MANUFACTURER: (None, Category.POLICY),
     IssueCode.DUPLICATE_GTIN_ALIAS: (None, Category.DUPLICATE),
     IssueCode.EXEMPTION_LIKELY_DUPLICATE: (None, Category.DUPLICATE),
+    IssueCode.BRAND_NEAR_MISS: (None, Category.QUALIFICATION_REQUIRED),
 }
 
 

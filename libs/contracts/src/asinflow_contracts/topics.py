@@ -30,7 +30,16 @@ LISTING_DEACTIVATED = topic("listing.deactivated")
 LISTING_SUPPRESSED = topic("listing.suppressed")
 LISTING_REACTIVATED = topic("listing.reactivated")
 LISTING_STATE_CHANGED = topic("listing.state-changed")
+BRAND_REGISTERED = topic("brand.registered")
+BRAND_AUTHORIZATION_GRANTED = topic("brand.authorization.granted")
+BRAND_AUTHORIZATION_REVOKED = topic("brand.authorization.revoked")
+BRAND_PREFIX_REGISTERED = topic("brand.prefix.registered")
 EXEMPTION_GRANTED = topic("brand.exemption.granted")
+EXEMPTION_REVOKED = topic("brand.exemption.revoked")
+BRAND_APPROVAL_REQUESTED = topic("brand.approval.requested")
+BRAND_APPROVAL_DECIDED = topic("brand.approval.decided")
+SELLER_SALES_RECORDED = topic("seller.sales.recorded")
+SELLER_CREATION_RESTORED = topic("seller.creation.restored")
 CATALOG_ITEM_CREATED = topic("catalog.item.created")
 INVENTORY_UPDATED = topic("inventory.updated")
 POLICY_VIOLATION_REPORTED = topic("policy.violation.reported")
@@ -54,13 +63,27 @@ LISTING_LIFECYCLE_TOPICS: tuple[str, ...] = (
     LISTING_REACTIVATED,
 )
 
+#: Every change of the brand registry (keyed by the brand's normalised key; DESIGN §4 "Brand gating").
+BRAND_REGISTRY_TOPICS: tuple[str, ...] = (
+    BRAND_REGISTERED,
+    BRAND_AUTHORIZATION_GRANTED,
+    BRAND_AUTHORIZATION_REVOKED,
+    BRAND_PREFIX_REGISTERED,
+    EXEMPTION_GRANTED,
+    EXEMPTION_REVOKED,
+    BRAND_APPROVAL_REQUESTED,
+    BRAND_APPROVAL_DECIDED,
+)
+
 #: What a listing's ``deactivation`` subscriber listens to: every event that makes a listing not buyable.
 DEACTIVATION_TOPICS: tuple[str, ...] = (LISTING_DEACTIVATED, LISTING_SUPPRESSED)
 
 ALL_TOPICS: tuple[str, ...] = (
     *LISTING_LIFECYCLE_TOPICS,
     LISTING_STATE_CHANGED,
-    EXEMPTION_GRANTED,
+    *BRAND_REGISTRY_TOPICS,
+    SELLER_SALES_RECORDED,
+    SELLER_CREATION_RESTORED,
     CATALOG_ITEM_CREATED,
     INVENTORY_UPDATED,
     POLICY_VIOLATION_REPORTED,

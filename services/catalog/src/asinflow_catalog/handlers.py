@@ -9,9 +9,9 @@ from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     CatalogItemCreated,
+    ListingBrandCleared,
     ListingCreated,
-    ListingMatched,
-    ListingUnmatched,
+    ListingQuotaGranted,
     ListingValidated,
 )
 from asinflow_runtime.messages import Incoming, Outgoing
@@ -25,11 +25,10 @@ from asinflow_catalog.domain.placement import Placement, place
 SERVICE = "catalog"
 SOURCE = f"/asinflow/{SERVICE}"
 
-#: The events after which a listing is created. DESIGN §2 puts the catalog after brand gating and the
-#: creation quota (``listing.quota-granted``); until those exist, right after duplicate matching.
-TRIGGERS: dict[str, type[ListingValidated]] = {
-    topics.LISTING_MATCHED: ListingMatched,
-    topics.LISTING_UNMATCHED: ListingUnmatched,
+#: The event after which a listing is created (DESIGN §2): the creation quota granted it a unit. It carries
+#: brand gating's clearance and, for an offer, the ASIN duplicate matching found.
+TRIGGERS: dict[str, type[ListingBrandCleared]] = {
+    topics.LISTING_QUOTA_GRANTED: ListingQuotaGranted,
 }
 
 
@@ -41,7 +40,7 @@ class CatalogHandler:
         return parse_typed(record, TRIGGERS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
-        listings: list[tuple[Incoming, ListingValidated]] = [(i, i.body) for i in items]
+        listings: list[tuple[Incoming, ListingBrandCleared]] = [(i, i.body) for i in items]
         existing = await postgres.offers_by_proposal(conn, [v.proposal_id for _, v in listings])
         asin_by_gtin = await postgres.asins_by_gtin(conn, [v.gtin14 for _, v in listings if v.gtin14])
         parents = await postgres.latest_asins(
@@ -64,21 +63,20 @@ class CatalogHandler:
                 parents[(listing.seller_id, listing.sku)] = offer.asin  # children later in the batch find it
             outgoing.append(self._listing_created(item, listing, offer, parents))
         await postgres.save(conn, new_items, offers)
-        aliases = [(i.body.alias_gtin14, i.body.asin) for i in items if isinstance(i.body, ListingMatched)]
-        await postgres.add_aliases(conn, [(g, a) for g, a in aliases if g])
+        await postgres.add_aliases(conn, [(v.alias_gtin14, v.asin) for _, v in listings if v.alias_gtin14 and v.asin])
         await postgres.link_waiting_children(conn, [(o.seller_id, o.sku, o.asin) for o in offers])
         return outgoing
 
     async def _place(
         self,
         conn: asyncpg.Connection,
-        listing: ListingValidated,
+        listing: ListingBrandCleared,
         asin_by_gtin: dict[str, str],
         parents: dict[tuple[str, str], str],
     ) -> tuple[Offer, NewItem | None]:
         placement = place(listing, asin_by_gtin)
-        if isinstance(listing, ListingMatched):  # duplicate matching found the item: an offer on it
-            placement = Placement(listing.asin, f"matched ({listing.match_kind}, score {listing.score:.2f})")
+        if listing.asin is not None:  # duplicate matching found the item: an offer on it
+            placement = Placement(listing.asin, f"matched ({listing.match_kind})")
         parent_sku = _parent_sku(listing)
         if placement.asin is not None:
             offer = Offer(

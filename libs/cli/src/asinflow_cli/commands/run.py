@@ -20,6 +20,7 @@ from asinflow_runtime.settings import InfraSettings
 from asinflow_cli import connect, stackfile
 from asinflow_cli.commands.publish import publish_feed, report_problems
 from asinflow_cli.feed import FeedLine, read_feed
+from asinflow_cli.registry_file import publish_registry, read_registry
 from asinflow_cli.render import summary_text
 from asinflow_cli.services import SETTLED_STATES
 from asinflow_cli.setup import initialise
@@ -47,7 +48,9 @@ def summary(rows: list[dict[str, Any]], expected: int, elapsed: float) -> dict[s
     return {"listings": expected, **result, "elapsed_s": round(elapsed, 2)}
 
 
-async def start_and_feed(settings: InfraSettings, sup: Supervisor, feed: Path | None, as_json: bool) -> int:
+async def start_and_feed(
+    settings: InfraSettings, sup: Supervisor, feed: Path | None, as_json: bool, registry: Path | None = None
+) -> int:
     started = time.monotonic()
     await initialise(settings)
     sup.start_all()
@@ -55,6 +58,10 @@ async def start_and_feed(settings: InfraSettings, sup: Supervisor, feed: Path | 
         await sup.wait_ready(pool)
     if not as_json:
         click.echo(f"services ready in {time.monotonic() - started:.1f}s: {', '.join(sup.procs)}", err=True)
+    if registry is not None:
+        refused = await publish_registry(settings, read_registry(registry))
+        for line in refused:
+            click.echo(f"{registry}: {line}", err=True)
     if feed is None:
         return 0
     lines: list[FeedLine] = list(read_feed(feed))
@@ -86,9 +93,14 @@ def _stop_like_ctrl_c(signum: int, frame: object) -> None:
 
 @click.command("run")
 @click.option("--feed", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Publish this feed.")
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Brand-registry events to publish first (JSON Lines, see `asinflow brand load`).",
+)
 @click.option("--once", is_flag=True, help="Exit when every listing of the feed is settled.")
 @click.option("--json", "as_json", is_flag=True, help="With --once: print the summary as JSON.")
-def run(feed: Path | None, once: bool, as_json: bool) -> None:
+def run(feed: Path | None, registry: Path | None, once: bool, as_json: bool) -> None:
     """Start the stack (embedded unless URLs are set) and every service; Ctrl-C stops everything."""
     stack = EmbeddedStack()
     settings = stack.start()
@@ -107,7 +119,7 @@ def run(feed: Path | None, once: bool, as_json: bool) -> None:
                 f" (embedded: {embedded})",
                 err=True,
             )
-        code = asyncio.run(start_and_feed(settings, sup, feed, as_json))
+        code = asyncio.run(start_and_feed(settings, sup, feed, as_json, registry))
         if not once:
             click.echo("serving; other asinflow commands in this directory use this stack. Ctrl-C to stop.", err=True)
             while not sup.dead():

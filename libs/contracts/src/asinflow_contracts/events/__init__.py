@@ -6,6 +6,20 @@ from asinflow_contracts.events.activation import (
     ListingReactivated,
     ListingSuppressed,
 )
+from asinflow_contracts.events.brand import (
+    OPERATOR,
+    ApprovalEvidence,
+    ApprovalIdentifier,
+    ApprovalImage,
+    BrandApprovalDecided,
+    BrandApprovalRequested,
+    BrandAuthorizationGranted,
+    BrandAuthorizationRevoked,
+    BrandPrefixRegistered,
+    BrandRegistered,
+    ExemptionRevoked,
+    ListingBrandCleared,
+)
 from asinflow_contracts.events.catalog import CatalogItemCreated, ListingCreated
 from asinflow_contracts.events.listing import (
     ExemptionGranted,
@@ -26,24 +40,45 @@ from asinflow_contracts.events.operations import (
     ViolationKind,
 )
 from asinflow_contracts.events.proposal import ListingProposed, Price, ProductIdentifier, Variation
+from asinflow_contracts.events.quota import (
+    CreationRightsRestored,
+    ListingQuotaGranted,
+    ListingThrottled,
+    SellerSalesRecorded,
+)
 
 __all__ = [
+    "OPERATOR",
     "ActivationReason",
+    "ApprovalEvidence",
+    "ApprovalIdentifier",
+    "ApprovalImage",
+    "BrandApprovalDecided",
+    "BrandApprovalRequested",
+    "BrandAuthorizationGranted",
+    "BrandAuthorizationRevoked",
+    "BrandPrefixRegistered",
+    "BrandRegistered",
     "CatalogItemCreated",
+    "CreationRightsRestored",
     "DeactivationReason",
     "Enforcement",
     "ExemptionGranted",
+    "ExemptionRevoked",
     "InventoryUpdated",
     "ListingActivated",
+    "ListingBrandCleared",
     "ListingCreated",
     "ListingDeactivated",
     "ListingMatched",
     "ListingProposed",
+    "ListingQuotaGranted",
     "ListingReactivated",
     "ListingRef",
     "ListingRejected",
     "ListingStateChanged",
     "ListingSuppressed",
+    "ListingThrottled",
     "ListingUnmatched",
     "ListingValidated",
     "NormalisedIdentifier",
@@ -53,6 +88,7 @@ __all__ = [
     "ReactivationDecided",
     "ReactivationRequested",
     "Scope",
+    "SellerSalesRecorded",
     "Variation",
     "ViolationKind",
 ]

@@ -134,8 +134,12 @@ class Book:
         found.dirty = True
         if event.event_type == topics.LISTING_REJECTED:
             found.issues = list(event.payload.get("issues", []))
-        elif event.payload.get("warnings"):
-            found.issues = [*found.issues, *event.payload["warnings"]]
+        elif event.event_type == topics.LISTING_THROTTLED:  # waits with its CREATION_LIMIT_REACHED issue
+            found.issues = [*found.issues, *(i for i in event.payload.get("issues", []) if i not in found.issues)]
+        elif event.event_type == topics.LISTING_QUOTA_GRANTED:  # released: the throttle issue is over
+            found.issues = [i for i in found.issues if i.get("code") != "CREATION_LIMIT_REACHED"]
+        elif event.payload.get("warnings"):  # later steps carry the earlier steps' warnings too: add new ones
+            found.issues = [*found.issues, *(w for w in event.payload["warnings"] if w not in found.issues)]
         if event.payload.get("asin"):
             found.asin = str(event.payload["asin"])
         self._record(found, event, before, after, legal=True, error=None)

@@ -1,0 +1,116 @@
+"""``asinflow quota show|restore`` and ``asinflow sales record`` (DESIGN §6)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+from asinflow_contracts import topics
+from asinflow_contracts.events import CreationRightsRestored, SellerSalesRecorded
+from asinflow_creation_quota.adapters.postgres import SCHEMA as QUOTA
+from asinflow_creation_quota.adapters.redis_quota import QuotaStore
+from asinflow_creation_quota.config import QuotaSettings
+from asinflow_creation_quota.seller_state import quota_view
+from asinflow_runtime.cache import create_redis
+
+from asinflow_cli import connect, stackfile
+from asinflow_cli.publishing import publish_and_wait
+
+
+async def _view(seller_id: str, at: datetime) -> dict[str, Any]:
+    settings = stackfile.resolve()
+    assert settings.redis_url
+    redis = create_redis(settings.redis_url)
+    try:
+        async with connect.database(settings) as pool:
+            return await quota_view(pool, QuotaStore(redis), QuotaSettings(), seller_id, at)
+    finally:
+        await redis.aclose()
+
+
+def _print(view: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(view))
+        return
+    state = "WITHDRAWN" if view["withdrawn"] else "allowed"
+    click.echo(
+        f"{view['seller_id']}  week {view['week']}: {view['used']} of {view['limit']} used, creation {state}, "
+        f"resets {view['resets_at']}, {view['throttled']} throttled listing(s) waiting"
+    )
+    click.echo(f"  limit: {view['limit_explained']}")
+    click.echo(f"  withdrawal: {view['withdrawal']}")
+    click.echo("  the function:")
+    for line in view["function"]:
+        click.echo(f"    {line}")
+
+
+@click.group("quota")
+def quota_group() -> None:
+    """Weekly creation quotas."""
+
+
+@quota_group.command("show")
+@click.argument("seller_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    default=None,
+    help="Evaluate at this UTC instant instead of now.",
+)
+def show(seller_id: str, as_json: bool, at: datetime | None) -> None:
+    """The seller's limit this week, units used, withdrawal and when capacity resets, with the function."""
+    instant = at.replace(tzinfo=UTC) if at else datetime.now(UTC)
+    _print(asyncio.run(_view(seller_id, instant)), as_json)
+
+
+@quota_group.command("restore")
+@click.argument("seller_id")
+@click.option("--reason", required=True, help="Why (recorded with the restore).")
+@click.option("--by", "operator", default="operator", show_default=True, help="The operator.")
+def restore(seller_id: str, reason: str, operator: str) -> None:
+    """Give SELLER_ID its creation rights back until the next weekly re-evaluation."""
+    event = CreationRightsRestored(seller_id=seller_id, operator=operator, reason=reason)
+    asyncio.run(
+        publish_and_wait(stackfile.resolve(), topics.SELLER_CREATION_RESTORED, seller_id, event, QUOTA, unique=True)
+    )
+    click.echo(f"creation restored for {seller_id} until the next weekly re-evaluation ({reason})")
+
+
+@click.group("sales")
+def sales_group() -> None:
+    """Seller sales history (it sets the weekly creation limits)."""
+
+
+def _decimal(ctx: click.Context, param: click.Parameter, value: str) -> Decimal:
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount") from None
+    if amount < 0 or not amount.is_finite():
+        raise click.BadParameter("must be a non-negative amount")
+    return amount
+
+
+@sales_group.command("record")
+@click.argument("seller_id")
+@click.option("--units", type=click.IntRange(min=0), required=True)
+@click.option("--revenue", default="0", callback=_decimal, help="Revenue of those units.")
+@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="UTC day (default: today).")
+@click.option("--id", "record_id", default=None, help="Record id (default: generated; the same id counts once).")
+def record(seller_id: str, units: int, revenue: Decimal, day: datetime | None, record_id: str | None) -> None:
+    """Record SELLER_ID's sales of one day."""
+    event = SellerSalesRecorded(
+        seller_id=seller_id,
+        day=day.date() if day else date.today(),
+        units=units,
+        revenue=revenue,
+        record_id=record_id or uuid.uuid4().hex,
+    )
+    asyncio.run(publish_and_wait(stackfile.resolve(), topics.SELLER_SALES_RECORDED, seller_id, event, QUOTA))
+    click.echo(f"recorded {units} unit(s), revenue {revenue}, on {event.day} for {seller_id}")

@@ -1,0 +1,1 @@
+"""Pure quota rules: ISO weeks, capacity from sales, withdrawal, release order. No I/O."""
