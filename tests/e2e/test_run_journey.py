@@ -88,6 +88,7 @@ async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_cle
             "IDENTIFIER_MISSING",
             "VARIATION_INVALID",
             "MULTIPACK_NOT_MANUFACTURER",
+            "GTIN_BRAND_MISMATCH",  # MUG-BOL-01: its GS1 prefix is licensed to Acme (examples/registry.jsonl)
         }
         children = descendants(proc.pid)
         names = " ".join(" ".join(p.cmdline()) for p in children)
@@ -97,6 +98,9 @@ async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_cle
             "redis-server",
             "asinflow_identifier_validation",
             "asinflow_lifecycle_ledger",
+            "asinflow_duplicate_matching",
+            "asinflow_brand_gating",
+            "asinflow_creation_quota",
             "asinflow_catalog",
             "asinflow_activation",
         ):

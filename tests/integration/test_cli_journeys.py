@@ -104,6 +104,8 @@ async def test_status_reports_every_service_ready(services, infra) -> None:
         "identifier-validation",
         "lifecycle-ledger",
         "duplicate-matching",
+        "brand-gating",
+        "creation-quota",
         "catalog",
         "activation",
     }

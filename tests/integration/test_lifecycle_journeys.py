@@ -78,7 +78,9 @@ async def test_created_active_inactive_active_suppressed_then_reactivated(servic
     assert await transitions(pool, s, "LIFE-1") == [
         (None, "proposed", True),
         ("proposed", "validated", True),
-        ("validated", "validated", True),
+        ("validated", "validated", True),  # listing.matched or listing.unmatched
+        ("validated", "validated", True),  # listing.brand-cleared
+        ("validated", "validated", True),  # listing.quota-granted
         ("validated", "created", True),
         ("created", "active", True),
         ("active", "inactive", True),

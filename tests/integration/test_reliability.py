@@ -75,6 +75,8 @@ async def test_same_event_delivered_twice_has_one_effect(services, producer, poo
     assert counts == {
         topics.LISTING_PROPOSED: 1,
         topics.LISTING_VALIDATED: 1,
+        topics.LISTING_BRAND_CLEARED: 1,
+        topics.LISTING_QUOTA_GRANTED: 1,
         topics.LISTING_CREATED: 1,
         topics.LISTING_ACTIVATED: 1,
     }
@@ -140,7 +142,9 @@ async def test_validated_event_arriving_before_its_proposal_is_applied_after_it(
     assert [(t["from_state"], t["to_state"]) for t in transitions] == [
         (None, "proposed"),
         ("proposed", "validated"),
-        ("validated", "validated"),
+        ("validated", "validated"),  # duplicate matching: matched or unmatched, a step inside validated
+        ("validated", "validated"),  # brand gating: listing.brand-cleared
+        ("validated", "validated"),  # creation quota: listing.quota-granted
         ("validated", "created"),
         ("created", "active"),
     ]

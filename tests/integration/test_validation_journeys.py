@@ -28,6 +28,8 @@ async def test_valid_proposal_is_validated_created_and_active_in_the_ledger(serv
         (None, "proposed"),
         ("proposed", "validated"),
         ("validated", "validated"),  # duplicate matching: matched or unmatched, a step inside validated
+        ("validated", "validated"),  # brand gating: listing.brand-cleared
+        ("validated", "validated"),  # creation quota: listing.quota-granted
         ("validated", "created"),
         ("created", "active"),
     ]

@@ -40,9 +40,9 @@ def proposal(seller_id: str, sku: str, **fields: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "seller_id": seller_id,
         "sku": sku,
-        "title": "Acme Wireless Headphones WH-100, Black",
-        "brand": "Acme",
-        "manufacturer": "Acme Audio Ltd",
+        "title": "Brightline Wireless Headphones WH-100, Black",
+        "brand": "Brightline",  # not in the examples' brand registry (Acme is, owned by S-1001)
+        "manufacturer": "Brightline Audio Ltd",
         "product_type": "HEADPHONES",
         "identifiers": [{"type": "UPC", "value": "036000291452"}],
         "batch_id": f"batch-{seller_id}",

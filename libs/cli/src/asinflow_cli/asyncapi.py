@@ -16,7 +16,12 @@ DESCRIPTION = (
     "Events of the asinflow listing lifecycle. Every message carries CloudEvents 1.0 attributes in Kafka headers "
     "(binary content mode: ce_id, ce_type = the topic name, ce_source, ce_time, ce_specversion, ce_subject = listing "
     "id, and the extensions ce_causationid / ce_causationtype naming the event that caused it). The message key is "
-    "the listing id (UUIDv5 of seller_id and sku) for listing events. Unreadable messages go to `<topic>.dlq` with "
+    "the listing id (UUIDv5 of seller_id and sku) for listing events, the seller id for seller events "
+    "(seller.sales.recorded, seller.creation.restored), the ASIN for catalog items, and the brand's normalised key "
+    "(asinflow_brands.brand_key) for brand registry events (brand.*), so that one brand's changes of one kind stay "
+    "in order; the brand-gating service also copes with changes of different kinds arriving out of order (an event "
+    "that needs a brand, request, authorisation or exemption not there yet waits for it; grants and revocations "
+    "are ordered by ce_time). Unreadable messages go to `<topic>.dlq` with "
     "dlq_reason, dlq_error, dlq_original_topic, dlq_original_partition, dlq_original_offset and dlq_service headers."
 )
 
