@@ -11,6 +11,7 @@ from asinflow_brand_gating.domain.evidence import REQUIRED_EVIDENCE, missing_evi
 from asinflow_brand_gating.domain.gate import Facts, gate
 from asinflow_brand_gating.domain.prefixes import candidate_prefixes, owning_prefix
 from asinflow_brand_gating.domain.registry import Registry, apply, unblocked_by
+from asinflow_brand_gating.models import REGISTRY_MODELS
 from asinflow_contracts import topics
 from asinflow_contracts.events import (
     ApprovalEvidence,
@@ -49,16 +50,7 @@ def evidence(**changes: Any) -> ApprovalEvidence:
     return ApprovalEvidence.model_validate({**COMPLETE, **changes})
 
 
-TOPIC_OF: dict[type[BaseModel], str] = {
-    BrandRegistered: topics.BRAND_REGISTERED,
-    BrandAuthorizationGranted: topics.BRAND_AUTHORIZATION_GRANTED,
-    BrandAuthorizationRevoked: topics.BRAND_AUTHORIZATION_REVOKED,
-    BrandPrefixRegistered: topics.BRAND_PREFIX_REGISTERED,
-    ExemptionGranted: topics.EXEMPTION_GRANTED,
-    ExemptionRevoked: topics.EXEMPTION_REVOKED,
-    BrandApprovalRequested: topics.BRAND_APPROVAL_REQUESTED,
-    BrandApprovalDecided: topics.BRAND_APPROVAL_DECIDED,
-}
+TOPIC_OF: dict[type[BaseModel], str] = {model: topic for topic, model in REGISTRY_MODELS.items()}
 
 
 T0 = datetime(2026, 11, 24, tzinfo=UTC)

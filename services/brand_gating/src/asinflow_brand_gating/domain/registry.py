@@ -149,6 +149,16 @@ def _not_registered(name: str) -> Outcome:
     return Outcome(False, f"brand {name!r} is not in the registry (yet)", f"brand:{brand_key(name)}")
 
 
+def _acting_on(registry: Registry, name: str, by: str) -> Brand | Outcome:
+    """The registered brand a change by ``by`` is about, or why it cannot be applied (yet)."""
+    brand = _registered(registry, name)
+    if brand is None:
+        return _not_registered(name)
+    if not _may_act(brand, by):
+        return Outcome(False, f"{by} is neither the owner of {brand.display!r} nor an operator")
+    return brand
+
+
 def _superseded(what: str, current: datetime) -> Outcome:
     return Outcome(False, f"superseded: {what} was changed later ({current.isoformat()})")
 
@@ -171,11 +181,9 @@ def _register(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
 
 def _authorize(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
     assert isinstance(event, BrandAuthorizationGranted)
-    brand = _registered(registry, event.brand)
-    if brand is None:
-        return _not_registered(event.brand)
-    if not _may_act(brand, event.by):
-        return Outcome(False, f"{event.by} is neither the owner of {brand.display!r} nor an operator")
+    brand = _acting_on(registry, event.brand, event.by)
+    if isinstance(brand, Outcome):
+        return brand
     current = registry.authorization(brand.key, event.seller_id)
     if current is not None and current.changed_at > at:
         return _superseded(f"the authorisation of {event.seller_id}", current.changed_at)
@@ -189,11 +197,9 @@ def _authorize(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
 
 def _revoke(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
     assert isinstance(event, BrandAuthorizationRevoked)
-    brand = _registered(registry, event.brand)
-    if brand is None:
-        return _not_registered(event.brand)
-    if not _may_act(brand, event.by):
-        return Outcome(False, f"{event.by} is neither the owner of {brand.display!r} nor an operator")
+    brand = _acting_on(registry, event.brand, event.by)
+    if isinstance(brand, Outcome):
+        return brand
     found = registry.authorization(brand.key, event.seller_id)
     if found is None:
         return Outcome(
@@ -214,11 +220,9 @@ def _revoke(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
 
 def _prefix(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
     assert isinstance(event, BrandPrefixRegistered)
-    brand = _registered(registry, event.brand)
-    if brand is None:
-        return _not_registered(event.brand)
-    if not _may_act(brand, event.by):
-        return Outcome(False, f"{event.by} is neither the owner of {brand.display!r} nor an operator")
+    brand = _acting_on(registry, event.brand, event.by)
+    if isinstance(brand, Outcome):
+        return brand
     owner = registry.prefixes.get(event.prefix)
     if owner is not None and owner != brand.key:
         return Outcome(False, f"prefix {event.prefix} is registered to another brand")
