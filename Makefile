@@ -42,6 +42,7 @@ test-e2e: install
 
 bench: install
 	$(BIN)/python bench/pipeline_throughput.py
+	$(BIN)/python bench/quota_script.py
 
 asyncapi: install
 	$(BIN)/python -m asinflow_cli.asyncapi > docs/asyncapi.yaml
