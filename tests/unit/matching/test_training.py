@@ -48,6 +48,21 @@ def test_fit_is_deterministic(fitted: Matcher, tiny_dataset: Path) -> None:
     assert np.array_equal(again.forest.value, fitted.forest.value)
 
 
+def test_pooled_fits_on_train_and_valid_with_a_cross_validated_threshold(tiny_dataset: Path) -> None:
+    pooled = fit(tiny_dataset, num_trees=20)  # the default
+    train_only = fit(tiny_dataset, threshold_from="cv", num_trees=20)
+    assert pooled.info["threshold_from"] == "pooled" and pooled.info["fitted_on"] == "train+valid"
+    assert train_only.info["fitted_on"] == "train"
+    valid_pairs = pooled.info["valid_pairs"]
+    # easy negatives are drawn per labelled pair fitted on: pooling valid adds its pairs and half as many
+    assert pooled.info["labelled_pairs_fitted"] == 120 + valid_pairs
+    assert pooled.info["easy_negatives"] == (120 + valid_pairs) // 2
+    assert train_only.info["labelled_pairs_fitted"] == 120 and train_only.info["easy_negatives"] == 60
+    assert 0.0 < pooled.threshold < 1.0
+    assert 0.9 < pooled.info["cv_f1"] <= 1.0
+    assert evaluate(pooled, tiny_dataset, "test.csv")["f1"] > 0.9
+
+
 def test_threshold_by_cross_validation_on_train(tiny_dataset: Path) -> None:
     matcher = fit(tiny_dataset, threshold_from="cv", num_trees=20)
     assert matcher.info["threshold_from"] == "cv"

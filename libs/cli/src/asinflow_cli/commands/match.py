@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 from asinflow_duplicate_matching.domain.magellan import DatasetError, MagellanDataset
 from asinflow_duplicate_matching.domain.matcher import Matcher, ModelFileError
 from asinflow_duplicate_matching.domain.training import evaluate, fit
+
+PROCEDURES: dict[str, Literal["pooled", "valid", "cv"]] = {"pooled": "pooled", "valid": "valid", "cv": "cv"}
 
 
 @click.group("match")
@@ -25,17 +27,19 @@ def match_group() -> None:
 )
 @click.option(
     "--threshold-from",
-    type=click.Choice(["valid", "cv"]),
-    default="valid",
+    type=click.Choice(["pooled", "valid", "cv"]),
+    default="pooled",
     show_default=True,
-    help="Choose the threshold on valid.csv, or by 5-fold cross-validation on train.csv.",
+    help="pooled: weights on train.csv + valid.csv, threshold by 5-fold cross-validation on them; "
+    "valid: weights on train.csv, threshold on valid.csv; cv: weights on train.csv, threshold by "
+    "cross-validation on train.csv (valid.csv stays held out).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 def fit_command(dataset_dir: Path, out: Path, threshold_from: str, seed: int) -> None:
-    """Learn on DATASET_DIR/train.csv, choose the threshold, write the model to --out."""
+    """Learn on DATASET_DIR/train.csv (and valid.csv), choose the threshold, write the model to --out."""
     started = time.perf_counter()
     try:
-        matcher = fit(dataset_dir, threshold_from="cv" if threshold_from == "cv" else "valid", seed=seed)
+        matcher = fit(dataset_dir, threshold_from=PROCEDURES[threshold_from], seed=seed)
         matcher.save(out)
     except (DatasetError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -43,9 +47,14 @@ def fit_command(dataset_dir: Path, out: Path, threshold_from: str, seed: int) ->
         raise click.ClickException(f"cannot fit on {dataset_dir}: {exc}") from exc
     info = matcher.info
     click.echo(f"threshold {matcher.threshold:.4f} (from {threshold_from})")
+    if info.get("cv_f1") is not None:
+        click.echo(f"cross-validated F1 {info['cv_f1'] * 100:.1f} (out-of-fold, labelled pairs fitted on)")
+    held_out = {"pooled": " (not held out: fitted on)", "valid": " (the threshold was chosen on it)", "cv": ""}[
+        threshold_from
+    ]
     click.echo(
         f"valid F1 {info['valid_f1'] * 100:.1f}  precision {info['valid_precision'] * 100:.1f}  "
-        f"recall {info['valid_recall'] * 100:.1f}  ({info['valid_pairs']} pairs)"
+        f"recall {info['valid_recall'] * 100:.1f}  ({info['valid_pairs']} pairs){held_out}"
     )
     click.echo(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB) in {time.perf_counter() - started:.1f} s")
 
