@@ -189,3 +189,36 @@ async def test_a_flooding_seller_loses_creation_until_the_weekly_re_evaluation_o
     QUOTA_CLOCK.set(monday_after(QUOTA_CLOCK.now()) + timedelta(hours=1))  # re-evaluated: 1 created last week
     await publish_proposal(producer, listing(s, "AFTER-3", 102))
     assert (await settle(pool, s, 29))["AFTER-3"] == "active"
+
+
+async def test_a_new_version_of_a_throttled_listing_supersedes_it(services, producer, pool) -> None:
+    s = seller()
+    for i in range(NEW_SELLER_LIMIT + 1):
+        await publish_proposal(producer, listing(s, f"V-{i:02d}", i))
+    before = await settle(pool, s, NEW_SELLER_LIMIT + 1)
+    [waiting] = [sku for sku, state in before.items() if state == "throttled"]
+    first_proposal = await pool.fetchval(
+        "SELECT proposal_id FROM ledger.versions WHERE listing_id = $1 AND version = 1", listing_id(s, waiting)
+    )
+    changed = listing(s, waiting, 500)  # the seller sends the listing again, with another GTIN
+    second = await publish_proposal(producer, changed)
+    await wait_for(
+        pool,
+        "SELECT state FROM ledger.versions WHERE proposal_id = $1",
+        second,
+        predicate=lambda v: v == "throttled",
+    )
+    statuses = dict(
+        await pool.fetch(
+            "SELECT proposal_id, status FROM creation_quota.queue WHERE listing_id = $1", listing_id(s, waiting)
+        )
+    )
+    assert statuses == {first_proposal: "superseded", second: "throttled"}
+    QUOTA_CLOCK.set(monday_after(QUOTA_CLOCK.now()))
+    await wait_for(
+        pool, "SELECT state FROM ledger.versions WHERE proposal_id = $1", second, predicate=lambda v: v == "active"
+    )
+    granted = await pool.fetchval(
+        "SELECT count(*) FROM creation_quota.grants WHERE proposal_id = ANY($1::uuid[])", [first_proposal, second]
+    )
+    assert granted == 1

@@ -38,6 +38,15 @@ async def lock_sellers(conn: asyncpg.Connection, sellers: Iterable[str]) -> None
 
 
 async def enqueue(conn: asyncpg.Connection, rows: Sequence[Queued]) -> None:
+    """Queue new listings; an earlier version of the same listing still waiting is superseded (the ledger
+    follows the newest version only, and only the newest may take a unit)."""
+    await conn.execute(
+        f"""UPDATE {SCHEMA}.queue SET status = 'superseded', decided_at = now()
+             WHERE listing_id = ANY($1::uuid[]) AND NOT proposal_id = ANY($2::uuid[])
+               AND status IN ('waiting', 'throttled')""",
+        [r.listing_id for r in rows],
+        [r.proposal_id for r in rows],
+    )
     await conn.executemany(
         f"""INSERT INTO {SCHEMA}.queue (proposal_id, listing_id, seller_id, priority, since, cause_id, body, status)
             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'waiting') ON CONFLICT (proposal_id) DO NOTHING""",

@@ -10,7 +10,7 @@ CREATE TABLE queue (
     since        timestamptz NOT NULL,
     cause_id     uuid NOT NULL,      -- the listing.brand-cleared event
     body         jsonb NOT NULL,     -- that event's payload
-    status       text NOT NULL,      -- waiting | throttled | granted | rejected
+    status       text NOT NULL,      -- waiting | throttled | granted | rejected | superseded
     throttled_id uuid,               -- the listing.throttled event, once throttled
     week         text,               -- week of the throttle or the grant
     decided_at   timestamptz
