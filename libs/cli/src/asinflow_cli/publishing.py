@@ -8,6 +8,7 @@ import time
 import uuid
 
 import asyncpg
+from aiokafka import AIOKafkaProducer
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.ids import content_event_id
 from asinflow_runtime.db import quote_ident
@@ -36,14 +37,22 @@ async def publish_and_wait(
     """Publish ``event`` and wait until every owner schema's service applied it. The event id is derived
     from the content (sending the same content twice is one event), or random with ``unique`` (an action
     a user may repeat on purpose, such as granting again what was revoked)."""
-    body = event.model_dump_json().encode()
-    event_id = uuid.uuid4() if unique else content_event_id(topic, body)
-    envelope = Envelope(id=event_id, type=topic, source=SOURCE, subject=key)
     async with connect.producer(settings) as producer:
-        await producer.send_and_wait(topic, body, key=key.encode(), headers=envelope.to_headers())
+        event_id = await send_event(producer, topic, key, event, unique=unique)
     async with connect.database(settings) as pool:
         for schema in (owner_schema,) if isinstance(owner_schema, str) else owner_schema:
             await wait_applied(pool, schema, event_id, timeout)
+    return event_id
+
+
+async def send_event(
+    producer: AIOKafkaProducer, topic: str, key: str, event: BaseModel, *, unique: bool = False
+) -> uuid.UUID:
+    """Send one event with its CloudEvents envelope; its id (see ``publish_and_wait``)."""
+    body = event.model_dump_json().encode()
+    event_id = uuid.uuid4() if unique else content_event_id(topic, body)
+    envelope = Envelope(id=event_id, type=topic, source=SOURCE, subject=key)
+    await producer.send_and_wait(topic, body, key=key.encode(), headers=envelope.to_headers())
     return event_id
 
 

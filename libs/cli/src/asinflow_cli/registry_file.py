@@ -10,17 +10,28 @@ from pathlib import Path
 
 from asinflow_brand_gating.adapters.postgres import SCHEMA as BRAND_GATING
 from asinflow_brand_gating.adapters.queries import outcome_of
+from asinflow_brand_gating.domain.registry import registry_key
 from asinflow_brand_gating.models import REGISTRY_MODELS
-from asinflow_brands import brand_key
 from asinflow_contracts import topics
-from asinflow_contracts.envelope import Envelope
-from asinflow_contracts.ids import content_event_id
 from asinflow_identifier_validation.adapters.postgres import SCHEMA as VALIDATION
 from asinflow_runtime.settings import InfraSettings
 from pydantic import BaseModel, ValidationError
 
 from asinflow_cli import connect
-from asinflow_cli.publishing import SOURCE, wait_applied
+from asinflow_cli.publishing import send_event, wait_applied
+
+
+def message_key(event: BaseModel) -> str:
+    """The Kafka key of a registry event: its brand's normalised key ("-" when nothing is left of it)."""
+    return registry_key(event) or "-"
+
+
+def owners(topic: str) -> tuple[str, ...]:
+    """The schemas of the services that apply a registry event: the brand-gating service, and for
+    exemptions identifier validation too (it keeps its own copy of them)."""
+    if topic in (topics.EXEMPTION_GRANTED, topics.EXEMPTION_REVOKED):
+        return (BRAND_GATING, VALIDATION)
+    return (BRAND_GATING,)
 
 
 class RegistryFileError(ValueError):
@@ -58,18 +69,12 @@ async def publish_registry(settings: InfraSettings, lines: list[RegistryLine], t
     sent = []
     async with connect.producer(settings) as producer:
         for line in lines:
-            body = line.event.model_dump_json().encode()
-            event_id = content_event_id(line.topic, body)
-            key = brand_key(str(getattr(line.event, "brand", ""))) or "-"
-            envelope = Envelope(id=event_id, type=line.topic, source=SOURCE, subject=key)
-            await producer.send_and_wait(line.topic, body, key=key.encode(), headers=envelope.to_headers())
-            sent.append((line, event_id))
+            sent.append((line, await send_event(producer, line.topic, message_key(line.event), line.event)))
     refused = []
     async with connect.database(settings) as pool:
         for line, event_id in sent:
-            await wait_applied(pool, BRAND_GATING, event_id, timeout)
-            if line.topic in (topics.EXEMPTION_GRANTED, topics.EXEMPTION_REVOKED):
-                await wait_applied(pool, VALIDATION, event_id, timeout)
+            for schema in owners(line.topic):
+                await wait_applied(pool, schema, event_id, timeout)
             applied, reason = await outcome_of(pool, event_id)
             if not applied:
                 refused.append(f"line {line.number} ({line.topic}): refused: {reason}")

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from asinflow_brand_gating.adapters.postgres import SCHEMA as BRAND_GATING
 from asinflow_brand_gating.adapters.queries import approval_requests, history_of, outcome_of
 from asinflow_brand_gating.replay import rebuild
 from asinflow_brands import brand_key
@@ -30,12 +29,11 @@ from asinflow_contracts.events import (
     ExemptionGranted,
     ExemptionRevoked,
 )
-from asinflow_identifier_validation.adapters.postgres import SCHEMA as VALIDATION
 from pydantic import BaseModel, ValidationError
 
 from asinflow_cli import connect, stackfile
 from asinflow_cli.publishing import publish_and_wait
-from asinflow_cli.registry_file import RegistryFileError, publish_registry, read_registry
+from asinflow_cli.registry_file import RegistryFileError, message_key, owners, publish_registry, read_registry
 
 BY_HELP = "Who acts: the brand owner's seller id, or `operator`."
 
@@ -45,10 +43,9 @@ def exemption_id_for(brand: str, sku: str | None, seller_id: str | None) -> str:
     return f"EX-{digest.upper()}"
 
 
-async def _change(topic: str, event: BaseModel, owners: tuple[str, ...] = (BRAND_GATING,)) -> tuple[bool, str]:
+async def _change(topic: str, event: BaseModel) -> tuple[bool, str]:
     settings = stackfile.resolve()
-    key = brand_key(str(getattr(event, "brand", ""))) or "-"
-    event_id = await publish_and_wait(settings, topic, key, event, owners, unique=True)
+    event_id = await publish_and_wait(settings, topic, message_key(event), event, owners(topic), unique=True)
     async with connect.database(settings) as pool:
         return await outcome_of(pool, event_id)
 
@@ -123,7 +120,7 @@ def exempt(brand: str, sku: str | None, seller_id: str | None) -> None:
     event = ExemptionGranted(
         exemption_id=exemption_id_for(brand, sku, seller_id), brand=brand, sku=sku, seller_id=seller_id
     )
-    applied, reason = asyncio.run(_change(topics.EXEMPTION_GRANTED, event, (BRAND_GATING, VALIDATION)))
+    applied, reason = asyncio.run(_change(topics.EXEMPTION_GRANTED, event))
     _report(applied, reason, event.exemption_id)
 
 
@@ -134,7 +131,7 @@ def exempt(brand: str, sku: str | None, seller_id: str | None) -> None:
 def unexempt(brand: str, exemption_id: str, reason: str) -> None:
     """Revoke GTIN exemption EXEMPTION_ID of BRAND."""
     event = ExemptionRevoked(exemption_id=exemption_id, brand=brand, reason=reason)
-    applied, refused = asyncio.run(_change(topics.EXEMPTION_REVOKED, event, (BRAND_GATING, VALIDATION)))
+    applied, refused = asyncio.run(_change(topics.EXEMPTION_REVOKED, event))
     _report(applied, refused, f"exemption {exemption_id} revoked")
 
 
