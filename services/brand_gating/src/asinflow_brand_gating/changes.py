@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
-from asinflow_brands import brand_key
 from asinflow_contracts.events import (
     BrandApprovalDecided,
     BrandApprovalRequested,
@@ -22,7 +21,7 @@ from pydantic import BaseModel
 
 from asinflow_brand_gating.adapters import postgres
 from asinflow_brand_gating.adapters.postgres import HistoryRow
-from asinflow_brand_gating.domain.registry import Registry, apply, unblocked_by
+from asinflow_brand_gating.domain.registry import Registry, apply, registry_key, unblocked_by
 from asinflow_brand_gating.models import REGISTRY_MODELS
 
 
@@ -47,7 +46,7 @@ class Needs:
 def needs_of(bodies: Iterable[BaseModel]) -> Needs:
     items = list(bodies)
     return Needs(
-        {brand_key(str(getattr(b, "brand", ""))) for b in items},
+        {registry_key(b) for b in items},
         {b.prefix for b in items if isinstance(b, BrandPrefixRegistered)},
         {b.exemption_id for b in items if isinstance(b, ExemptionGranted | ExemptionRevoked)},
         {b.request_id for b in items if isinstance(b, BrandApprovalRequested | BrandApprovalDecided)},
@@ -58,9 +57,9 @@ async def load(conn: asyncpg.Connection, needs: Needs) -> Registry:
     return await postgres.load(conn, needs.brand_keys, needs.prefixes, needs.exemption_ids, needs.request_ids)
 
 
-async def extend(conn: asyncpg.Connection, registry: Registry, bodies: Sequence[BaseModel]) -> None:
-    """Load what ``bodies`` need and the slice does not hold yet (never overwriting the batch's changes)."""
-    extra = await load(conn, needs_of(bodies))
+async def extend(conn: asyncpg.Connection, registry: Registry, needs: Needs) -> None:
+    """Load what ``needs`` names and the slice does not hold yet (never overwriting the batch's changes)."""
+    extra = await load(conn, needs)
     for name in ("brands", "authorizations", "prefixes", "exemptions", "requests"):
         mine, theirs = getattr(registry, name), getattr(extra, name)
         for key, value in theirs.items():
@@ -82,7 +81,7 @@ async def apply_events(
             rows[event.event_id] = HistoryRow(
                 event.event_id,
                 event.event_type,
-                brand_key(str(getattr(event.body, "brand", ""))),
+                registry_key(event.body),
                 event.body.model_dump_json(),
                 event.at,
                 outcome.applied,
@@ -97,7 +96,7 @@ async def apply_events(
         waiting = [(event, key) for event, key in waiting if key not in unblocked]
         stored = [_stored(r) for r in await postgres.waiting_events(conn, unblocked) if r["event_id"] not in rows]
         if stored:
-            await extend(conn, registry, [e.body for e in stored])
+            await extend(conn, registry, needs_of(e.body for e in stored))
         queue += stored
     return list(rows.values())
 

@@ -21,7 +21,7 @@ from asinflow_runtime.records import parse_typed
 from pydantic import BaseModel
 
 from asinflow_brand_gating.adapters import postgres
-from asinflow_brand_gating.changes import RegistryEvent, apply_events, extend, load, needs_of
+from asinflow_brand_gating.changes import Needs, RegistryEvent, apply_events, extend, load, needs_of
 from asinflow_brand_gating.domain.gate import Facts, Verdict, gate
 from asinflow_brand_gating.domain.prefixes import candidate_prefixes, owning_prefix
 from asinflow_brand_gating.domain.registry import Brand, Registry
@@ -45,9 +45,7 @@ class BrandGatingHandler:
         changes = [i for i in items if i.topic in REGISTRY_MODELS]
         listings = [i for i in items if i.topic in LISTING_MODELS]
         registry = await load(conn, needs_of(i.body for i in changes))
-        await extend(conn, registry, [i.body.proposal for i in listings])
-        registry_prefixes = {p for i in listings if i.body.gtin14 for p in candidate_prefixes(i.body.gtin14)}
-        await _extend_prefixes(conn, registry, registry_prefixes)
+        await extend(conn, registry, _listing_needs([i.body for i in listings]))
         events = [RegistryEvent(i.event_id, i.topic, i.body, i.envelope.time) for i in changes]
         history = await apply_events(conn, registry, events)
         await postgres.save(conn, registry)
@@ -98,13 +96,15 @@ class BrandGatingHandler:
         )
 
 
-async def _extend_prefixes(conn: asyncpg.Connection, registry: Registry, prefixes: set[str]) -> None:
-    """The registered prefixes among ``prefixes`` and the brands owning them."""
-    extra = await postgres.load(conn, (), prefixes, (), ())
-    for prefix, key in extra.prefixes.items():
-        registry.prefixes.setdefault(prefix, key)
-    for key, brand in extra.brands.items():
-        registry.brands.setdefault(key, brand)
+def _listing_needs(listings: list[ListingValidated]) -> Needs:
+    """What gating these listings reads: their brands, and the company prefixes their GTINs could carry
+    (with the brands owning them, which ``load`` adds)."""
+    return Needs(
+        {brand_key(listing.proposal.brand) for listing in listings},
+        {p for listing in listings if listing.gtin14 for p in candidate_prefixes(listing.gtin14)},
+        set(),
+        set(),
+    )
 
 
 def _event(item: Incoming, listing: ListingValidated, verdict: Verdict) -> Outgoing:

@@ -122,19 +122,17 @@ def apply(registry: Registry, event_type: str, event: BaseModel, at: datetime) -
     return _HANDLERS[event_type](registry, event, at)
 
 
+def waiting_key(kind: str, ident: Any) -> str:
+    """What an event waits for, named after the registry entity it needs (``changed`` uses the same kinds)."""
+    if kind == "authorization":
+        brand, seller = ident
+        return f"authorization:{brand}/{seller}"
+    return f"{kind}:{ident}"
+
+
 def unblocked_by(registry: Registry) -> set[str]:
-    """What waiting events may now be waiting for: the ``waiting_for`` keys of what ``changed`` names."""
-    keys = set()
-    for kind, ident in registry.changed:
-        if kind == "brand":
-            keys.add(f"brand:{ident}")
-        elif kind == "request":
-            keys.add(f"request:{ident}")
-        elif kind == "authorization":
-            keys.add(f"authorization:{ident[0]}/{ident[1]}")
-        elif kind == "exemption":
-            keys.add(f"exemption:{ident}")
-    return keys
+    """What waiting events may now be waiting for: the waiting keys of what ``changed`` names."""
+    return {waiting_key(kind, ident) for kind, ident in registry.changed if kind != "prefix"}
 
 
 def _may_act(brand: Brand, by: str) -> bool:
@@ -146,7 +144,7 @@ def _registered(registry: Registry, name: str) -> Brand | None:
 
 
 def _not_registered(name: str) -> Outcome:
-    return Outcome(False, f"brand {name!r} is not in the registry (yet)", f"brand:{brand_key(name)}")
+    return Outcome(False, f"brand {name!r} is not in the registry (yet)", waiting_key("brand", brand_key(name)))
 
 
 def _acting_on(registry: Registry, name: str, by: str) -> Brand | Outcome:
@@ -205,7 +203,7 @@ def _revoke(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
         return Outcome(
             False,
             f"seller {event.seller_id} is not authorised for {brand.display!r} (yet)",
-            f"authorization:{brand.key}/{event.seller_id}",
+            waiting_key("authorization", (brand.key, event.seller_id)),
         )
     if found.changed_at > at:
         return _superseded(f"the authorisation of {event.seller_id}", found.changed_at)
@@ -250,7 +248,9 @@ def _unexempt(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
     assert isinstance(event, ExemptionRevoked)
     found = registry.exemptions.get(event.exemption_id)
     if found is None:
-        return Outcome(False, f"exemption {event.exemption_id} is not granted (yet)", f"exemption:{event.exemption_id}")
+        return Outcome(
+            False, f"exemption {event.exemption_id} is not granted (yet)", waiting_key("exemption", event.exemption_id)
+        )
     if found.changed_at > at:
         return _superseded(f"exemption {event.exemption_id}", found.changed_at)
     if not found.active:
@@ -287,7 +287,7 @@ def _decide(registry: Registry, event: BaseModel, at: datetime) -> Outcome:
     request = registry.requests.get(event.request_id)
     brand = _registered(registry, event.brand)
     if request is None:
-        return Outcome(False, f"no approval request {event.request_id} (yet)", f"request:{event.request_id}")
+        return Outcome(False, f"no approval request {event.request_id} (yet)", waiting_key("request", event.request_id))
     if brand is None or request.brand_key != brand.key:
         return Outcome(False, f"approval request {event.request_id} is not for brand {event.brand!r}")
     if not _may_act(brand, event.by):
