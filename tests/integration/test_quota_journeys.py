@@ -61,14 +61,11 @@ async def settle(pool, s: str, n: int, timeout: float = 60.0) -> dict[str, str]:
 
 
 async def wait_until_active(pool, s: str, skus: set[str], timeout: float = 30.0) -> None:
-    async def done() -> bool:
-        current = await states(pool, s)
-        return all(current.get(sku) == "active" for sku in skus)
-
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await done():
-        assert asyncio.get_running_loop().time() < deadline, await states(pool, s)
-        await asyncio.sleep(0.1)
+    query = (
+        "SELECT count(*) FROM (SELECT DISTINCT ON (sku) state FROM ledger.versions WHERE seller_id = $1 "
+        "AND sku = ANY($2) ORDER BY sku, version DESC) v WHERE state = 'active'"
+    )
+    await wait_for(pool, query, s, sorted(skus), predicate=lambda n: n == len(skus), timeout=timeout)
 
 
 def monday_after(at: datetime) -> datetime:

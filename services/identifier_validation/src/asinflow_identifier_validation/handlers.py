@@ -89,8 +89,8 @@ class ValidationHandler:
             elif isinstance(item.body, ExemptionRevoked):
                 r = item.body
                 changes.append((Exemption(r.exemption_id, r.brand), False, item.envelope.time))
-        for change in sorted(changes, key=lambda c: c[2]):  # one row per id: apply them oldest first
-            await postgres.save_exemption_changes(conn, [change])
+        # executemany runs them in order: oldest first, so the one made last wins within a batch too
+        await postgres.save_exemption_changes(conn, sorted(changes, key=lambda c: c[2]))
         proposals = [i for i in items if isinstance(i.body, ProposalRead)]
         batch = await ValidationBatch.load(conn, proposals)
         # parents (and standalone products) first, so that children of the same batch find them
