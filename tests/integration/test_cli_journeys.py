@@ -123,7 +123,7 @@ async def test_dlq_list_shows_the_reason_and_replay_sends_it_back_once(services,
         if len(rows := await mine()) == 2:
             break
     assert {r["service"] for r in rows} == {"identifier-validation", "lifecycle-ledger"}
-    assert {r["reason"] for r in rows} == {"unparseable_proposal"}
+    assert {r["reason"] for r in rows} == {"not_json"}
     assert {r["original_topic"] for r in rows} == {topics.LISTING_PROPOSED}
     assert len({(r["original_partition"], r["original_offset"]) for r in rows}) == 1
 

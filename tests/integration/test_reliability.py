@@ -9,7 +9,13 @@ import pytest
 from asinflow_cli.dlq import read_letters
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
-from asinflow_contracts.events import ListingCreated, ListingProposed, ListingRef, ListingValidated
+from asinflow_contracts.events import (
+    ListingCreated,
+    ListingProposed,
+    ListingReactivated,
+    ListingRef,
+    ListingValidated,
+)
 from asinflow_contracts.ids import caused_event_id, content_event_id, listing_id
 from asinflow_lifecycle_ledger.adapters.queries import illegal_transitions
 
@@ -26,7 +32,7 @@ async def letters_with_key(infra, key: bytes) -> list:
 @pytest.mark.parametrize(
     ("value", "headers", "reason"),
     [
-        (b"{not json", [], "unparseable_proposal"),
+        (b"{not json", [], "not_json"),
         (b'{"sku": "X-1", "title": "no seller"}', [], "unparseable_proposal"),
         (b"[1, 2, 3]", [], "unparseable_proposal"),
         (b'{"seller_id": "S", "sku": "X"}', [("ce_id", b"not-a-uuid"), ("ce_type", b"x")], "bad_envelope"),
@@ -157,11 +163,22 @@ async def test_illegal_transition_is_recorded_not_applied(services, producer, po
     await wait_for_state(pool, s, "ILLEGAL", {"active"})
     lid = listing_id(s, "ILLEGAL")
     ref = ListingRef(listing_id=lid, seller_id=s, sku="ILLEGAL", proposal_id=proposal_id)
+    # a contract-valid reactivation (the ledger dead-letters one that is not) for a listing that is active
+    reactivated = ListingReactivated(
+        **ref.model_dump(),
+        asin="B0TESTILL1",
+        buyable=True,
+        discoverable=True,
+        request_id="R-ILLEGAL",
+        violation_ids=["V-1"],
+        root_cause_fix="nothing was ever wrong",
+        decided_by="operator",
+    )
     event_id = uuid.uuid4()
     envelope = Envelope(id=event_id, type=topics.LISTING_REACTIVATED, source="/tests", subject=str(lid))
     await publish_raw(
         producer,
-        ref.model_dump_json().encode(),
+        reactivated.model_dump_json().encode(),
         key=str(lid).encode(),
         headers=envelope.to_headers(),
         topic=topics.LISTING_REACTIVATED,

@@ -35,6 +35,7 @@ from asinflow_contracts.events import (
     Scope,
     ViolationKind,
 )
+from asinflow_contracts.ids import listing_id
 from asinflow_contracts.state_machine import ListingState, next_state
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -52,7 +53,7 @@ SKU = "HP-BLK-01"
 
 def _created_event(quantity: int | None, proposal_id: uuid.UUID | None = None) -> ListingCreated:
     return ListingCreated(
-        listing_id=uuid.uuid5(uuid.NAMESPACE_URL, f"{SELLER}/{SKU}"),
+        listing_id=listing_id(SELLER, SKU),
         seller_id=SELLER,
         sku=SKU,
         proposal_id=proposal_id or uuid.uuid4(),

@@ -10,6 +10,7 @@ import pytest
 from asinflow_catalog.domain.asin import candidate, is_asin
 from asinflow_catalog.domain.placement import Placement, place
 from asinflow_contracts.events import ListingProposed, ListingValidated
+from asinflow_contracts.ids import listing_id
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -95,7 +96,7 @@ def _validated(gtin14: str | None, exemption_id: str | None = None) -> ListingVa
         exemption_id=exemption_id,
     )
     return ListingValidated(
-        listing_id=uuid.uuid4(),
+        listing_id=listing_id("S-1001", "HP-BLK-01"),
         seller_id="S-1001",
         sku="HP-BLK-01",
         proposal_id=uuid.uuid4(),

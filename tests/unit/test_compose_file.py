@@ -302,6 +302,18 @@ def test_kafka_is_single_node_kraft(compose: dict[str, Any]) -> None:
     assert "/opt/kafka/bin/kafka-topics.sh" in str(kafka["healthcheck"]["test"])
 
 
+async def test_broker_and_producer_message_limits_are_aligned(compose: dict[str, Any]) -> None:
+    """Every message our producers may send fits the broker (one message plus the record batch overhead), and
+    nothing larger is sent: a bigger one could not be dead-lettered whole (issue 10)."""
+    from asinflow_contracts.limits import MAX_MESSAGE_BYTES
+    from asinflow_runtime.kafka import new_producer
+
+    broker_max = int(_env(compose["services"]["kafka"])["KAFKA_MESSAGE_MAX_BYTES"])
+    assert MAX_MESSAGE_BYTES < broker_max <= MAX_MESSAGE_BYTES + 1024
+    producer = new_producer("localhost:1")
+    assert producer._max_request_size == MAX_MESSAGE_BYTES
+
+
 # ------------------------------------------------------------------------------------------ Dockerfile
 
 

@@ -64,12 +64,23 @@ class Envelope:
     @classmethod
     def from_headers(cls, headers: Iterable[tuple[str, bytes]] | None) -> Envelope:
         """Parse the envelope; raises ``EnvelopeError`` if ``ce_id`` or ``ce_type`` is missing or malformed."""
-        values = header_dict(headers)
+        return cls.from_values(header_dict(headers))
+
+    @classmethod
+    def from_values(cls, values: dict[str, str]) -> Envelope:
+        """Parse the envelope from decoded header values; raises ``EnvelopeError`` when an attribute is missing
+        or malformed: ``ce_id`` and ``ce_causationid`` must be UUIDs, ``ce_time`` an RFC 3339 timestamp with a
+        time zone, ``ce_specversion`` (when given) 1.0."""
         try:
             event_id = uuid.UUID(values["ce_id"])
             event_type = values["ce_type"]
         except (KeyError, ValueError) as exc:
             raise EnvelopeError(f"missing or malformed CloudEvents header: {exc}") from exc
+        if not event_type:
+            raise EnvelopeError("empty ce_type")
+        spec = values.get("ce_specversion")
+        if spec is not None and spec != SPECVERSION:
+            raise EnvelopeError(f"ce_specversion {spec[:20]!r} is not {SPECVERSION}")
         time_text = values.get("ce_time")
         try:
             time = datetime.fromisoformat(time_text) if time_text else datetime.now(UTC)
@@ -77,6 +88,8 @@ class Envelope:
             causation_id = uuid.UUID(causation) if causation else None
         except ValueError as exc:
             raise EnvelopeError(f"malformed CloudEvents header: {exc}") from exc
+        if time.tzinfo is None:
+            raise EnvelopeError(f"ce_time {time_text!r} has no time zone (RFC 3339 needs one)")
         return cls(
             id=event_id,
             type=event_type,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from asinflow_contracts.base import Part, Text
 
 
 class Severity(StrEnum):
@@ -66,18 +68,22 @@ CODE_TABLE: dict[IssueCode, tuple[int | None, Category]] = {
 }
 
 
-class Issue(BaseModel):
+class Issue(Part):
     """One problem found on a listing, as the seller sees it."""
 
     model_config = ConfigDict(frozen=True)
 
     code: IssueCode = Field(description="Stable machine-readable name of the issue.")
-    amazon_code: int | None = Field(default=None, description="The reference catalog's numeric code, if any.")
+    amazon_code: int | None = Field(
+        default=None, ge=0, le=99_999, description="The reference catalog's numeric code, if any."
+    )
     severity: Severity = Field(description="ERROR blocks the listing, WARNING is shown only, INFO informs.")
     category: Category = Field(description="Kind of issue.")
-    message: str = Field(description="What is wrong, in words a seller understands.")
-    attribute: str | None = Field(default=None, description="The offending field, e.g. `identifiers[0].value`.")
-    remedy: str = Field(default="", description="What the seller does next, with the evidence to supply.")
+    message: Text = Field(description="What is wrong, in words a seller understands.")
+    attribute: str | None = Field(
+        default=None, max_length=1_000, description="The offending field, e.g. `identifiers[0].value`."
+    )
+    remedy: Text = Field(default="", description="What the seller does next, with the evidence to supply.")
 
 
 def issue(

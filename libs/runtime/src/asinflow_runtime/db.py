@@ -62,4 +62,8 @@ async def migrate(conn: asyncpg.Connection, schema: str, migrations: list[Migrat
 
 def reliability_migrations() -> list[Migration]:
     """Inbox and outbox tables every consuming service has in its own schema (DESIGN §3)."""
-    return [Migration("runtime_0001_inbox_outbox", (Path(__file__).parent / "sql" / "inbox_outbox.sql").read_text())]
+    sql = Path(__file__).parent / "sql"
+    return [
+        Migration("runtime_0001_inbox_outbox", (sql / "inbox_outbox.sql").read_text()),
+        Migration("runtime_0002_outbox_failures", (sql / "outbox_0002.sql").read_text()),
+    ]

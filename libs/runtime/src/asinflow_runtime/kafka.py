@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from asinflow_contracts.limits import MAX_MESSAGE_BYTES
 from asinflow_contracts.topics import dead_letter_topic
 
 _log = logging.getLogger(__name__)
@@ -45,9 +46,11 @@ async def ensure_topics(
 
 def new_producer(bootstrap_servers: str) -> AIOKafkaProducer:
     """A producer that waits for the broker's acknowledgement; idempotence is not available on the embedded
-    broker, so duplicates are removed by consumers (deterministic event ids), see DESIGN §3."""
+    broker, so duplicates are removed by consumers (deterministic event ids), see DESIGN §3. It sends nothing
+    above ``MAX_MESSAGE_BYTES`` (Kafka's ``message.max.bytes`` in docker-compose.yml is aligned with it)."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
+        max_request_size=MAX_MESSAGE_BYTES,
         acks="all",
         linger_ms=5,
         max_batch_size=256 * 1024,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,8 +64,16 @@ class Counters:
     published: int = 0
     retries: int = 0
     batches: int = 0
+    halts: int = 0
+    #: dead letters by reason
+    reasons: dict[str, int] = field(default_factory=dict)
     extra: dict[str, int] = field(default_factory=dict)
 
+    def add_reasons(self, reasons: Iterable[str]) -> None:
+        for reason in reasons:
+            self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
     def as_dict(self) -> dict[str, int]:
-        values = {k: v for k, v in self.__dict__.items() if k != "extra"}
-        return {**values, **self.extra}
+        values = {k: v for k, v in self.__dict__.items() if k not in ("extra", "reasons")}
+        by_reason = {f"dead_lettered.{reason}": n for reason, n in sorted(self.reasons.items())}
+        return {**values, **by_reason, **self.extra}

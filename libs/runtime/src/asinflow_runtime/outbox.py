@@ -1,7 +1,8 @@
 """Transactional outbox (DESIGN §3): rows written with the state change, published after commit, marked sent.
 
-A crash between commit and publish leaves rows pending; the relay loop publishes them later. Publishing a
-row twice is harmless: its ``ce_id`` is deterministic and consumers drop duplicates.
+A crash between commit and publish leaves rows pending; the relay publishes them later. Publishing a row
+twice is harmless: its ``ce_id`` is deterministic and consumers drop duplicates. A row the broker refuses for
+a reason retrying cannot fix is marked failed and skipped — reported, never a reason for the relay to stop.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -29,6 +30,15 @@ class PendingRow:
     key: str
     headers: list[tuple[str, bytes]]
     payload: bytes
+
+
+@dataclass
+class Sent:
+    """What became of a publish attempt: rows the broker has, rows refused for good, rows to retry later."""
+
+    published: list[PendingRow] = field(default_factory=list)
+    refused: list[tuple[PendingRow, BaseException]] = field(default_factory=list)
+    retry: list[tuple[PendingRow, BaseException]] = field(default_factory=list)
 
 
 class Outbox:
@@ -67,7 +77,7 @@ class Outbox:
         rows = await conn.fetch(
             f"""
             SELECT seq, topic, key, headers, payload FROM {self.table}
-            WHERE published_at IS NULL AND created_at < now() - make_interval(secs => $1)
+            WHERE published_at IS NULL AND failed_at IS NULL AND created_at < now() - make_interval(secs => $1)
             ORDER BY seq LIMIT $2
             """,
             older_than_s,
@@ -81,8 +91,42 @@ class Outbox:
                 f"UPDATE {self.table} SET published_at = now() WHERE seq = ANY($1::bigint[])", list(seqs)
             )
 
+    async def mark_failed(self, conn: asyncpg.Connection | asyncpg.Pool, failed: Sequence[tuple[int, str]]) -> None:
+        if failed:
+            await conn.executemany(
+                f"UPDATE {self.table} SET failed_at = now(), error = $2 WHERE seq = $1",
+                [(seq, error[:2000]) for seq, error in failed],
+            )
+
+    async def retry_failed(self, conn: asyncpg.Connection | asyncpg.Pool) -> int:
+        """Make failed rows pending again (the operator fixed the cause); returns how many."""
+        status = await conn.execute(
+            f"UPDATE {self.table} SET failed_at = NULL, error = NULL "
+            "WHERE published_at IS NULL AND failed_at IS NOT NULL"
+        )
+        return int(status.split()[-1])
+
+    async def failed(self, conn: asyncpg.Connection | asyncpg.Pool, limit: int = 100) -> list[asyncpg.Record]:
+        return list(
+            await conn.fetch(
+                f"""SELECT seq, event_id, topic, key, octet_length(payload) AS size, created_at, failed_at, error
+                    FROM {self.table} WHERE published_at IS NULL AND failed_at IS NOT NULL ORDER BY seq LIMIT $1""",
+                limit,
+            )
+        )
+
+    async def counts(self, conn: asyncpg.Connection | asyncpg.Pool) -> tuple[int, int]:
+        """(pending, failed) rows."""
+        row = await conn.fetchrow(
+            f"""SELECT count(*) FILTER (WHERE failed_at IS NULL) AS pending,
+                       count(*) FILTER (WHERE failed_at IS NOT NULL) AS failed
+                FROM {self.table} WHERE published_at IS NULL"""
+        )
+        assert row is not None
+        return int(row["pending"]), int(row["failed"])
+
     async def count_pending(self, conn: asyncpg.Connection | asyncpg.Pool) -> int:
-        return int(await conn.fetchval(f"SELECT count(*) FROM {self.table} WHERE published_at IS NULL"))
+        return (await self.counts(conn))[0]
 
 
 def _row(record: asyncpg.Record) -> PendingRow:
@@ -98,10 +142,26 @@ def _row(record: asyncpg.Record) -> PendingRow:
     )
 
 
-async def publish_rows(producer: AIOKafkaProducer, rows: Sequence[PendingRow]) -> None:
-    """Send every row without awaiting each, then wait for all acknowledgements (DESIGN §7)."""
-    futures = [await producer.send(row.topic, row.payload, key=row.key.encode(), headers=row.headers) for row in rows]
-    await asyncio.gather(*futures)
+async def publish_rows(producer: AIOKafkaProducer, rows: Sequence[PendingRow]) -> Sent:
+    """Send every row without awaiting each, then wait for all acknowledgements (DESIGN §7). One row's failure
+    does not stop the others: the outcome says which rows the broker has."""
+    sent = Sent()
+    futures: list[tuple[PendingRow, asyncio.Future[object]]] = []
+    for row in rows:
+        try:
+            future = await producer.send(row.topic, row.payload, key=row.key.encode(), headers=row.headers)
+            futures.append((row, future))
+        except Exception as exc:  # refused before it was queued (too large, producer closed …)
+            (sent.retry if is_transient(exc) else sent.refused).append((row, exc))
+    results = await asyncio.gather(*(f for _, f in futures), return_exceptions=True)
+    for (row, _), result in zip(futures, results, strict=True):
+        if not isinstance(result, BaseException):
+            sent.published.append(row)
+        elif isinstance(result, asyncio.CancelledError):
+            raise result
+        else:
+            (sent.retry if is_transient(result) else sent.refused).append((row, result))
+    return sent
 
 
 class OutboxRelay:
@@ -122,27 +182,54 @@ class OutboxRelay:
         self.producer = producer
         self.interval_s = interval_s
         self.published = 0
+        self.refused = 0
+        #: Why the last pass did not finish, or None (shown in the service's status).
+        self.problem: str | None = None
 
     async def relay_once(self, older_than_s: float = 2.0) -> int:
+        """Publish the pending rows older than ``older_than_s``; returns how many were dealt with."""
         if self.before_scan is not None:
             await self.before_scan()  # rows published inline but not marked yet are not pending
         async with self.pool.acquire() as conn:
             rows = await self.outbox.pending(conn, older_than_s)
         if not rows:
             return 0
-        await publish_rows(self.producer, rows)
-        await self.outbox.mark_published(self.pool, [r.seq for r in rows])
-        self.published += len(rows)
-        _log.info("relayed %d pending outbox rows", len(rows))
-        return len(rows)
+        sent = await publish_rows(self.producer, rows)
+        await self.outbox.mark_published(self.pool, [r.seq for r in sent.published])
+        await self.outbox.mark_failed(self.pool, [(r.seq, _describe(exc)) for r, exc in sent.refused])
+        for row, exc in sent.refused:
+            _log.error(
+                "outbox row %s (%s, %d bytes) refused by the broker and skipped: %s; `asinflow outbox` lists it",
+                row.seq,
+                row.topic,
+                len(row.payload),
+                _describe(exc),
+            )
+        self.published += len(sent.published)
+        self.refused += len(sent.refused)
+        if sent.published:
+            _log.info("relayed %d pending outbox rows", len(sent.published))
+        if sent.retry:
+            raise sent.retry[0][1]  # transient: the loop waits and tries again
+        return len(sent.published) + len(sent.refused)
 
     async def run(self) -> None:
+        """Relay until cancelled; no failure ends the loop (it is reported and retried)."""
         while True:
             try:
                 while await self.relay_once() > 0:
                     pass
+                self.problem = None
+            except asyncio.CancelledError:
+                raise
             except Exception as exc:
-                if not is_transient(exc):
-                    raise
-                _log.warning("outbox relay waits: %s", exc)
+                self.problem = f"outbox relay: {_describe(exc)}"
+                if is_transient(exc):
+                    _log.warning("outbox relay waits: %s", exc)
+                else:
+                    _log.exception("outbox relay failed; trying again in %.0fs", self.interval_s)
             await asyncio.sleep(self.interval_s)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]

@@ -1,18 +1,27 @@
-"""The batch pipeline every consumer runs (DESIGN §3 and §7).
+"""The batch pipeline every consumer runs (DESIGN §3, §7 and §8).
 
-For one batch of records: parse each (unreadable ones are dead-lettered at once), then in ONE PostgreSQL
-transaction claim the event ids in the inbox, apply the fresh ones and write the resulting events to the
-outbox; after the commit publish those events without awaiting each one and mark them sent. The caller
-commits the offsets only after ``process`` returns. Transient failures are retried with backoff, never
-dead-lettered. A batch that fails for another reason is replayed one message at a time, so only the
-message that fails is dead-lettered (reason ``handler_error``) and the others are applied.
+For one batch of records: read each (``intake.receive``, then the service's contract check in
+``handler.parse``); what cannot be read is the sender's fault and is dead-lettered with the reason. The rest
+is applied in ONE PostgreSQL transaction — claim the event ids in the inbox, apply the fresh ones, write the
+resulting events to the outbox — and after the commit those events are published without awaiting each one.
+The caller commits the offsets only after ``process`` returns. Transient failures are retried with backoff.
+
+A batch that fails for another reason is replayed one message at a time. Two kinds of failure are told apart:
+- a *poison message*: it fails while other messages of its batch apply. It is dead-lettered (reason
+  ``handler_error``) — at most ``poison_limit`` within ``poison_window_s``;
+- *our own fault* (a bug, a broken deploy, a missing column): no message of the batch applies, or more
+  messages fail than that limit. Then nothing is dead-lettered and nothing acknowledged: ``process`` raises
+  ``ConsumerHalted``; the consumer reports it, waits and tries the same batch again, and resumes once it
+  applies (after the fix).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -21,6 +30,7 @@ from aiokafka import AIOKafkaProducer
 
 from asinflow_runtime.deadletter import DeadLetter, publish_dead_letters
 from asinflow_runtime.inbox import Inbox
+from asinflow_runtime.intake import Received, receive
 from asinflow_runtime.messages import Counters, Incoming, Outgoing, Unreadable
 from asinflow_runtime.outbox import Outbox, PendingRow, publish_rows
 from asinflow_runtime.settings import ConsumerSettings
@@ -31,15 +41,23 @@ T = TypeVar("T")
 
 
 class BatchHandler(Protocol):
-    """What a service provides: how to read a record, and how to apply a batch inside a transaction."""
+    """What a service provides: how to check a received record, and how to apply a batch in a transaction."""
 
-    def parse(self, record: Any) -> Incoming:
-        """Turn a ConsumerRecord into an Incoming; raise ``Unreadable`` for a message to dead-letter."""
+    def parse(self, received: Received) -> Incoming:
+        """Check the decoded body against the topic's contract; raise ``Unreadable`` for a dead letter."""
         ...
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         """Apply first-seen events inside the open transaction; return the events to emit."""
         ...
+
+
+class ConsumerHalted(RuntimeError):
+    """The batch cannot be applied for a fault of ours: nothing was acknowledged or dead-lettered."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
 class BatchPipeline:
@@ -64,37 +82,75 @@ class BatchPipeline:
         # Rows published but not yet marked: marked inside the next batch's transaction (one round trip
         # fewer per batch). Losing this list in a crash only means the relay publishes them once more.
         self._published_unmarked: list[int] = []
+        self._poison_times: deque[float] = deque()
 
     async def process(self, records: Sequence[Any]) -> None:
-        """Apply a batch; returns when every effect is committed and every dead letter is on the broker."""
+        """Apply a batch; returns when every effect is committed and every dead letter is on the broker.
+        Raises ``ConsumerHalted`` (nothing acknowledged) when the batch fails for a fault of ours."""
         self.counters.batches += 1
         self.counters.consumed += len(records)
         items: list[Incoming] = []
         letters: list[DeadLetter] = []
+        broken: list[tuple[Any, BaseException]] = []  # the parser itself failed: a bug, judged like a handler's
         for record in records:
             try:
-                items.append(self.handler.parse(record))
+                items.append(self.handler.parse(receive(record)))
             except Unreadable as exc:
                 letters.append(_letter(record, exc.reason, exc.detail))
-            except Exception as exc:  # a parser bug must not become a poison pill: dead-letter, keep going
+            except Exception as exc:
                 _log.exception("parser failed on %s[%s]@%s", record.topic, record.partition, record.offset)
-                letters.append(_letter(record, "parse_error", f"{type(exc).__name__}: {exc}"[:2000]))
+                broken.append((record, exc))
+        failed = [(record, exc) for record, exc in broken]
+        applied = 0
+        if items:
+            applied, failures = await self._apply_all(items)
+            failed += [(item.record, exc) for item, exc in failures]
+        if failed:
+            letters += self._judge(failed, applied)
         if letters:
+            self.counters.add_reasons(letter.reason for letter in letters)
             await self._dead_letter(letters)
-        if not items:
-            return
+
+    async def _apply_all(self, items: list[Incoming]) -> tuple[int, list[tuple[Incoming, BaseException]]]:
+        """Apply the batch; when that fails, one message at a time. Returns (applied, failures)."""
         try:
-            await self._retrying(lambda: self._apply(items))
+            return await self._retrying(lambda: self._apply(items)), []
         except Exception:
             _log.exception("batch of %d failed; replaying it one message at a time", len(items))
-            for item in items:
-                try:
-                    await self._retrying(lambda item=item: self._apply([item]))  # type: ignore[misc]
-                except Exception as exc:
-                    detail = "".join(traceback.format_exception_only(exc)).strip()
-                    await self._dead_letter([_letter(item.record, "handler_error", detail)])
+        applied = 0  # messages the handler applied (duplicates prove nothing about the handler)
+        failures: list[tuple[Incoming, BaseException]] = []
+        for item in items:
+            try:
+                applied += await self._retrying(lambda item=item: self._apply([item]))  # type: ignore[misc]
+            except Exception as exc:
+                failures.append((item, exc))
+                if len(failures) > self.settings.poison_limit:
+                    break  # more than a poison message or two: our own fault; no need to try the rest
+        return applied, failures
 
-    async def _apply(self, items: list[Incoming]) -> None:
+    def _judge(self, failed: list[tuple[Any, BaseException]], others_ok: int) -> list[DeadLetter]:
+        """Poison messages to dead-letter, or ``ConsumerHalted`` when the failures are our own fault."""
+        now = time.monotonic()
+        while self._poison_times and now - self._poison_times[0] > self.settings.poison_window_s:
+            self._poison_times.popleft()
+        first_record, first_exc = failed[0]
+        summary = "".join(traceback.format_exception_only(first_exc)).strip()[:500]
+        where = f"{first_record.topic}[{first_record.partition}]@{first_record.offset}"
+        if others_ok == 0 or len(self._poison_times) + len(failed) > self.settings.poison_limit:
+            self.counters.halts += 1
+            raise ConsumerHalted(
+                f"{len(failed)} message(s) failed in the handler and {others_ok} other(s) applied "
+                f"(first: {where}: {summary}); a fault of ours, not of the messages: stopped without acknowledging"
+            )
+        self._poison_times.extend(now for _ in failed)
+        _log.error("poison message(s) dead-lettered as handler_error: %d (first: %s: %s)", len(failed), where, summary)
+        return [
+            _letter(record, "handler_error", "".join(traceback.format_exception_only(exc)).strip())
+            for record, exc in failed
+        ]
+
+    async def _apply(self, items: list[Incoming]) -> int:
+        """Apply the items in one transaction, publish what it emitted; returns how many were fresh."""
         marking, self._published_unmarked = self._published_unmarked, []
         try:
             async with self.pool.acquire() as conn, conn.transaction():
@@ -108,6 +164,7 @@ class BatchPipeline:
         self.counters.applied += len(fresh)
         self.counters.duplicates += len(items) - len(fresh)
         await self._publish(rows)
+        return len(fresh)
 
     async def tick(self) -> None:
         """Run the handler's periodic work (timeouts, scheduled releases) in a transaction of its own."""
@@ -120,18 +177,23 @@ class BatchPipeline:
         await self._publish(rows)
 
     async def _publish(self, rows: list[PendingRow]) -> None:
+        """Publish committed rows; any row the broker does not take is left to the outbox relay (never raises
+        for it: the effects are committed, and the relay retries or reports the row)."""
         self.counters.emitted += len(rows)
         if not rows:
             return
-        try:
-            await publish_rows(self.producer, rows)
-            self._published_unmarked.extend(r.seq for r in rows)
-            self.counters.published += len(rows)
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            # The rows are committed: the relay publishes them once the broker or database is back.
-            _log.warning("inline publish failed (%s); the outbox relay will publish %d rows", exc, len(rows))
+        sent = await publish_rows(self.producer, rows)
+        self._published_unmarked.extend(r.seq for r in sent.published)
+        self.counters.published += len(sent.published)
+        left = [*sent.retry, *sent.refused]
+        if left:
+            row, exc = left[0]
+            _log.warning(
+                "inline publish of %d row(s) failed (first: %s: %s); the outbox relay takes them over",
+                len(left),
+                row.topic,
+                f"{type(exc).__name__}: {exc}"[:300],
+            )
 
     async def flush_marks(self) -> None:
         """Mark published rows now (the service calls it when idle and at stop)."""
@@ -152,7 +214,7 @@ class BatchPipeline:
                 letter.reason,
                 letter.error[:200],
             )
-        await self._retrying(lambda: publish_dead_letters(self.producer, self.service, letters))
+        await self._retrying(lambda: publish_dead_letters(self.producer, self.service, letters, self.pool))
         self.counters.dead_lettered += len(letters)
 
     async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:

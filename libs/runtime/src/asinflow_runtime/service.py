@@ -1,5 +1,6 @@
-"""The skeleton every service process shares: connections opened at start, a batch subscriber, the outbox
-relay and a heartbeat; closed cleanly at stop. Services describe themselves with a ``ServiceSpec``."""
+"""The skeleton every service process shares: connections opened at start, the consume loop, the outbox
+relay, periodic work and a heartbeat; closed cleanly at stop. Services describe themselves with a
+``ServiceSpec``; this is the one place that opens and closes a service's resources."""
 
 from __future__ import annotations
 
@@ -19,12 +20,9 @@ from typing import TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.coordinator.assignors.range import RangePartitionAssignor
-from faststream import AckPolicy, FastStream
-from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from pydantic import BaseModel
 
+from asinflow_runtime.consumer import BatchConsumer, Health
 from asinflow_runtime.db import Migration, create_pool, migrate, reliability_migrations
 from asinflow_runtime.kafka import ensure_topics, new_producer
 from asinflow_runtime.messages import Counters
@@ -40,7 +38,11 @@ OPS_SCHEMA = "ops"
 
 
 def ops_migrations() -> list[Migration]:
-    return [Migration("0001_heartbeat", (Path(__file__).parent / "sql" / "ops.sql").read_text())]
+    sql = Path(__file__).parent / "sql"
+    return [
+        Migration("0001_heartbeat", (sql / "ops.sql").read_text()),
+        Migration("0002_reason_and_dead_letter_bodies", (sql / "ops_0002.sql").read_text()),
+    ]
 
 
 @dataclass(frozen=True)
@@ -70,51 +72,16 @@ class ServiceRuntime:
 
     def __post_init__(self) -> None:
         self.infra.require_complete()
-        self.broker = KafkaBroker(self.infra.kafka_bootstrap_servers or "", logger=None)
-        self.app = FastStream(self.broker, logger=None)
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.health = Health()
         self.pool: asyncpg.Pool | None = None
         self.producer: AIOKafkaProducer | None = None
         self.pipeline: BatchPipeline | None = None
+        self.batches: BatchConsumer | None = None
+        self._relay: OutboxRelay | None = None
+        self._outbox = Outbox(self.spec.schema)
         self._tasks: list[asyncio.Task[None]] = []
-        self._redelivery = Backoff(self.consumer.retry_initial_s, self.consumer.retry_max_s)
-        self._register()
-
-    def _register(self) -> None:
-        spec = self.spec
-        for topic, model in spec.publishes:
-            self.broker.publisher(topic, schema=model, title=f"{topic}:publish")
-
-        @self.broker.subscriber(
-            *spec.consumes,
-            group_id=spec.name,
-            batch=True,
-            max_records=self.consumer.max_records,
-            auto_offset_reset="earliest",
-            ack_policy=AckPolicy.MANUAL,
-            # Partition i of every consumed topic goes to the same instance: one listing's events (keyed by
-            # listing id) meet in one consumer even though they travel on different topics.
-            partition_assignment_strategy=(RangePartitionAssignor,),
-            fetch_max_wait_ms=spec.fetch_max_wait_ms or self.consumer.fetch_max_wait_ms,
-            title=f"{spec.name}:consume",
-            description=spec.description,
-        )
-        async def consume(msg: KafkaMessage) -> None:
-            assert self.pipeline is not None
-            records = msg.raw_message
-            try:
-                await self.pipeline.process(records if isinstance(records, tuple | list) else [records])
-            except Exception:
-                # Not even a dead letter could be written: rewind to the batch's first offsets and try again
-                # later, so no later commit can skip these messages (nothing is lost, nothing is acked).
-                delay = self._redelivery.next_delay()
-                self.counters.retries += 1
-                _log.exception("%s: batch not processed; redelivering it in %.1fs", self.spec.name, delay)
-                await asyncio.sleep(delay)
-                await msg.nack()
-                return
-            self._redelivery = Backoff(self.consumer.retry_initial_s, self.consumer.retry_max_s)
-            await msg.ack()  # offsets are committed only now, after the effects are durable
+        self._started_at = datetime.now(UTC)
 
     async def start(self) -> None:
         infra = self.infra
@@ -137,12 +104,20 @@ class ServiceRuntime:
         self.pipeline = BatchPipeline(
             self.spec.name, self.spec.schema, handler, pool, self.producer, self.consumer, self.counters
         )
-        relay = OutboxRelay(Outbox(self.spec.schema), pool, self.producer, before_scan=self.pipeline.flush_marks)
-        self._relay = relay
+        self._relay = OutboxRelay(self._outbox, pool, self.producer, before_scan=self.pipeline.flush_marks)
         self._started_at = datetime.now(UTC)
-        await self.broker.start()
+        self.batches = BatchConsumer(
+            self.spec.name,
+            self.spec.consumes,
+            infra.kafka_bootstrap_servers,
+            self.pipeline,
+            self.consumer,
+            self.health,
+            fetch_max_wait_ms=self.spec.fetch_max_wait_ms,
+        )
+        await self.batches.start()
         self._tasks = [
-            asyncio.create_task(relay.run(), name=f"{self.spec.name}-relay"),
+            asyncio.create_task(self._relay.run(), name=f"{self.spec.name}-relay"),
             asyncio.create_task(self._heartbeat(), name=f"{self.spec.name}-heartbeat"),
         ]
         if self.spec.tick_interval_s:
@@ -152,22 +127,26 @@ class ServiceRuntime:
         _log.info("%s started (%s)", self.spec.name, self.instance)
 
     async def stop(self) -> None:
+        """Stop fetching (the batch in hand finishes), then the periodic tasks, then close the connections."""
+        if self.batches is not None:
+            await self.batches.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
-        await self.broker.stop()
         if self.pipeline is not None:
             with contextlib.suppress(Exception):
                 await self.pipeline.flush_marks()
         if self.producer is not None:
-            await self.producer.stop()
+            with contextlib.suppress(Exception):
+                await self.producer.stop()
         if self.pool is not None:
             with contextlib.suppress(Exception):
-                await self._beat(ready=False)
-            await self.pool.close()
+                await self._beat(ready=False, reason="stopped")
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.pool.close(), timeout=10)
         _log.info("%s stopped", self.spec.name)
 
     async def serve(self) -> None:
@@ -182,12 +161,22 @@ class ServiceRuntime:
         finally:
             await self.stop()
 
+    def not_ready_reason(self) -> str | None:
+        """Why this instance should not receive traffic, or None."""
+        if self.health.halted is not None:
+            return self.health.halted
+        if self.batches is not None and not self.batches.running:
+            return "consumer loop ended"
+        return None
+
     async def _ticker(self, interval_s: float) -> None:
         assert self.pipeline is not None
         while True:
             await asyncio.sleep(interval_s)
             try:
                 await self.pipeline.tick()
+            except asyncio.CancelledError:
+                raise
             except Exception as exc:
                 if not is_transient(exc):
                     _log.exception("%s: periodic work failed; trying again in %.0fs", self.spec.name, interval_s)
@@ -195,27 +184,42 @@ class ServiceRuntime:
     async def _heartbeat(self) -> None:
         while True:
             try:
-                await self._beat(ready=True)
+                reason = self.not_ready_reason()
+                await self._beat(ready=reason is None, reason=reason)
+            except asyncio.CancelledError:
+                raise
             except Exception as exc:
                 if not is_transient(exc):
-                    raise
+                    _log.exception("%s: heartbeat failed", self.spec.name)
             await asyncio.sleep(2.0)
 
-    async def _beat(self, *, ready: bool) -> None:
+    async def _beat(self, *, ready: bool, reason: str | None) -> None:
         assert self.pool is not None
-        counters = {**self.counters.as_dict(), "relayed": self._relay.published}
+        pending, failed = await self._outbox.counts(self.pool)
+        relay = self._relay
+        counters = {
+            **self.counters.as_dict(),
+            "relayed": relay.published if relay else 0,
+            "outbox_pending": pending,
+            "outbox_failed": failed,
+        }
+        if reason is None and relay is not None:
+            reason = relay.problem  # shown, but the relay retries on its own: the service stays ready
         await self.pool.execute(
             f"""
-            INSERT INTO {OPS_SCHEMA}.service_heartbeat (service, instance, started_at, beat_at, ready, counters)
-            VALUES ($1, $2, $3, now(), $4, $5::jsonb)
+            INSERT INTO {OPS_SCHEMA}.service_heartbeat
+                (service, instance, started_at, beat_at, ready, counters, reason)
+            VALUES ($1, $2, $3, now(), $4, $5::jsonb, $6)
             ON CONFLICT (service) DO UPDATE SET instance = excluded.instance, started_at = excluded.started_at,
-                beat_at = excluded.beat_at, ready = excluded.ready, counters = excluded.counters
+                beat_at = excluded.beat_at, ready = excluded.ready, counters = excluded.counters,
+                reason = excluded.reason
             """,
             self.spec.name,
             self.instance,
             self._started_at,
             ready,
             json.dumps(counters),
+            reason,
         )
 
 

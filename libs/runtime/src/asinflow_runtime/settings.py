@@ -42,5 +42,12 @@ class ConsumerSettings(BaseSettings):
 
     max_records: int = 500
     fetch_max_wait_ms: int = 100
+    #: Transient failures (database, Redis or broker away) are retried with this backoff, never dead-lettered.
     retry_initial_s: float = 0.2
     retry_max_s: float = 5.0
+    #: At most this many poison messages (a message the handler fails on while others of its batch apply) are
+    #: dead-lettered within ``poison_window_s``; more, or a batch of which nothing applies, is our own fault:
+    #: the consumer stops without acknowledging and tries again with backoff up to ``halt_retry_max_s``.
+    poison_limit: int = 3
+    poison_window_s: float = 600.0
+    halt_retry_max_s: float = 30.0

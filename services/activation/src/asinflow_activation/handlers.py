@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
@@ -20,6 +19,7 @@ from asinflow_contracts.events import (
 )
 from asinflow_contracts.ids import caused_event_id, listing_id
 from asinflow_contracts.state_machine import ListingState
+from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing
 from asinflow_runtime.records import parse_typed
 from pydantic import BaseModel
@@ -64,8 +64,8 @@ class ActivationHandler:
     def __init__(self, today: Callable[[], date] | None = None) -> None:
         self.today = today or (lambda: datetime.now(UTC).date())
 
-    def parse(self, record: Any) -> Incoming:
-        return parse_typed(record, MODELS)
+    def parse(self, received: Received) -> Incoming:
+        return parse_typed(received, MODELS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         asins = [

@@ -3,8 +3,6 @@ created (and check the GTIN prefix of every listing), emit brand-cleared or reje
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncpg
 from asinflow_brands import brand_key, closest
 from asinflow_contracts import topics
@@ -16,6 +14,7 @@ from asinflow_contracts.events import (
     ListingUnmatched,
     ListingValidated,
 )
+from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing
 from asinflow_runtime.records import parse_typed
 from pydantic import BaseModel
@@ -38,8 +37,8 @@ class BrandGatingHandler:
         self._brands: dict[str, Brand] = {}  # every registered brand, for near misses; refreshed per batch
         self._seen_seq = 0
 
-    def parse(self, record: Any) -> Incoming:
-        return parse_typed(record, MODELS)
+    def parse(self, received: Received) -> Incoming:
+        return parse_typed(received, MODELS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         changes = [i for i in items if i.topic in REGISTRY_MODELS]

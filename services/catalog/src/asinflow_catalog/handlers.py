@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncpg
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
@@ -14,6 +12,7 @@ from asinflow_contracts.events import (
     ListingQuotaGranted,
     ListingValidated,
 )
+from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing
 from asinflow_runtime.records import parse_typed
 
@@ -36,8 +35,8 @@ class CatalogHandler:
     def __init__(self) -> None:
         self._minted: set[str] = set()  # ASINs minted in the batch being applied
 
-    def parse(self, record: Any) -> Incoming:
-        return parse_typed(record, TRIGGERS)
+    def parse(self, received: Received) -> Incoming:
+        return parse_typed(received, TRIGGERS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         listings: list[tuple[Incoming, ListingBrandCleared]] = [(i, i.body) for i in items]

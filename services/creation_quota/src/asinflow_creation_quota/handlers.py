@@ -15,7 +15,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
@@ -29,6 +28,7 @@ from asinflow_contracts.events import (
     SellerSalesRecorded,
 )
 from asinflow_contracts.issues import Issue, IssueCode, Severity, issue
+from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing
 from asinflow_runtime.records import parse_typed
 from pydantic import BaseModel
@@ -58,8 +58,8 @@ class QuotaHandler:
         self.settings = settings
         self.clock = clock
 
-    def parse(self, record: Any) -> Incoming:
-        return parse_typed(record, MODELS)
+    def parse(self, received: Received) -> Incoming:
+        return parse_typed(received, MODELS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         now = self.clock.now()

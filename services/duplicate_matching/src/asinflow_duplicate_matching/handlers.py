@@ -15,6 +15,7 @@ from asinflow_contracts.events import (
     ListingValidated,
 )
 from asinflow_contracts.issues import Severity
+from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing
 from asinflow_runtime.records import parse_typed
 from pydantic import BaseModel
@@ -35,8 +36,8 @@ class MatchingHandler:
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
 
-    def parse(self, record: Any) -> Incoming:
-        return parse_typed(record, MODELS)
+    def parse(self, received: Received) -> Incoming:
+        return parse_typed(received, MODELS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         await index.add_items(conn, [i.body for i in items if isinstance(i.body, CatalogItemCreated)])

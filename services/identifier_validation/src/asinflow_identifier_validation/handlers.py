@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
-from asinflow_contracts.envelope import Envelope, EnvelopeError
+from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     ExemptionGranted,
     ExemptionRevoked,
@@ -22,10 +22,10 @@ from asinflow_contracts.events import (
 )
 from asinflow_contracts.ids import listing_id
 from asinflow_contracts.issues import Severity
-from asinflow_contracts.proposal_reading import ProposalRead, read_proposal
+from asinflow_contracts.proposal_reading import ProposalRead, read_proposal, read_proposal_data
+from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
-from asinflow_runtime.records import envelope_of
-from pydantic import ValidationError
+from asinflow_runtime.records import parse_typed
 
 from asinflow_identifier_validation.adapters import postgres
 from asinflow_identifier_validation.adapters.postgres import WaitingChild
@@ -63,22 +63,13 @@ class ReleasedRecord:
 
 
 class ValidationHandler:
-    def parse(self, record: Any) -> Incoming:
-        try:
-            envelope = envelope_of(record)
-        except EnvelopeError as exc:
-            raise Unreadable("bad_envelope", str(exc)) from exc
-        if record.topic in EXEMPTION_MODELS:
-            try:
-                return Incoming(
-                    record, envelope, EXEMPTION_MODELS[record.topic].model_validate_json(record.value or b"")
-                )
-            except ValidationError as exc:
-                raise Unreadable("schema_invalid", str(exc)) from exc
-        read = read_proposal(record.value or b"")
+    def parse(self, received: Received) -> Incoming:
+        if received.topic in EXEMPTION_MODELS:
+            return parse_typed(received, EXEMPTION_MODELS)
+        read = read_proposal_data(received.data, received.size)
         if read.unreadable is not None:
             raise Unreadable("unparseable_proposal", read.unreadable)
-        return Incoming(record, envelope, read)
+        return Incoming(received.record, received.envelope, read)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         changes = []

@@ -20,4 +20,5 @@ SPEC = ServiceSpec(
     migrations=migrations_in(Path(__file__).parent / "migrations"),
     publishes=((topics.LISTING_STATE_CHANGED, ListingStateChanged),),
     description="Applies every listing event through the state machine; keeps current state and history.",
+    tick_interval_s=10.0,
 )

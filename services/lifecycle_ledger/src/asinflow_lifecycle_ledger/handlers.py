@@ -2,78 +2,98 @@
 
 from __future__ import annotations
 
-import json
-import uuid
+import logging
+import os
 from datetime import UTC, datetime
-from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
-from asinflow_contracts.envelope import Envelope, EnvelopeError
-from asinflow_contracts.events import ListingStateChanged
+from asinflow_contracts.envelope import Envelope
+from asinflow_contracts.events import ListingRef, ListingStateChanged
 from asinflow_contracts.ids import listing_id
-from asinflow_contracts.proposal_reading import read_proposal
+from asinflow_contracts.proposal_reading import read_proposal_data
+from asinflow_contracts.registry import EVENT_MODELS
+from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
-from asinflow_runtime.records import envelope_of
+from asinflow_runtime.records import validated
 
 from asinflow_lifecycle_ledger.adapters.store import (
     load_applied,
     load_versions,
     lock_listings,
+    mark_orphans,
     release_parked,
     save_book,
 )
 from asinflow_lifecycle_ledger.domain.book import Book, LedgerEvent
 
 SERVICE = "lifecycle-ledger"
+#: A parked event whose cause has not been applied after this many seconds is listed as an orphan.
+ORPHAN_AFTER_S = float(os.environ.get("ASINFLOW_LEDGER_ORPHAN_AFTER_S", "600"))
 SOURCE = f"/asinflow/{SERVICE}"
+_log = logging.getLogger(__name__)
 
 
-def to_ledger_event(topic: str, envelope: Envelope, value: bytes) -> LedgerEvent:
-    """Read the listing identity out of any listing event; raises Unreadable when there is none."""
-    if topic == topics.LISTING_PROPOSED:
-        read = read_proposal(value)
+#: What the ledger keeps of a lifecycle event's body (issues, warnings, ASIN, rejection code, reason).
+KEPT_FIELDS = ("issues", "warnings", "asin", "code", "reason")
+
+
+def to_ledger_event(received: Received) -> LedgerEvent:
+    """The listing event of a received record, checked against its topic's contract; raises ``Unreadable``."""
+    envelope = received.envelope
+    if received.topic == topics.LISTING_PROPOSED:
+        # A proposal that names its listing is a ledger event even when it breaks the schema: identifier
+        # validation rejects it SCHEMA_INVALID, and the ledger records that rejection on this version.
+        read = read_proposal_data(received.data, received.size)
         if read.seller_id is None or read.sku is None:
             raise Unreadable("unparseable_proposal", read.unreadable or "no listing identity")
         batch = read.data.get("batch_id")
         return LedgerEvent(
             event_id=envelope.id,
-            event_type=topic,
+            event_type=received.topic,
             listing_id=listing_id(read.seller_id, read.sku),
             seller_id=read.seller_id,
             sku=read.sku,
             proposal_id=envelope.id,
             at=envelope.time,
             payload={},
-            batch_id=batch if isinstance(batch, str) else None,
+            batch_id=batch if isinstance(batch, str) and len(batch) <= 200 and "\x00" not in batch else None,
         )
-    try:
-        payload: dict[str, Any] = json.loads(value)
-        lid = listing_id(str(payload["seller_id"]), str(payload["sku"]))
-        return LedgerEvent(
-            event_id=envelope.id,
-            event_type=topic,
-            listing_id=lid,
-            seller_id=str(payload["seller_id"]),
-            sku=str(payload["sku"]),
-            proposal_id=uuid.UUID(str(payload["proposal_id"])),
-            at=envelope.time,
-            payload={k: payload[k] for k in ("issues", "warnings", "asin", "code", "reason") if k in payload},
-            causation_id=envelope.causation_id,
-            causation_type=envelope.causation_type,
-            batch_id=payload.get("batch_id"),
-        )
-    except (ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise Unreadable("schema_invalid", f"not a listing event: {exc!r}") from exc
+    event = validated(received, EVENT_MODELS[received.topic])
+    assert isinstance(event, ListingRef)
+    kept = set(KEPT_FIELDS) & set(type(event).model_fields)
+    return LedgerEvent(
+        event_id=envelope.id,
+        event_type=received.topic,
+        listing_id=event.listing_id,
+        seller_id=event.seller_id,
+        sku=event.sku,
+        proposal_id=event.proposal_id,
+        at=envelope.time,
+        payload=event.model_dump(mode="json", include=kept, exclude_none=True),
+        causation_id=envelope.causation_id,
+        causation_type=envelope.causation_type,
+        batch_id=event.batch_id,
+    )
 
 
 class LedgerHandler:
-    def parse(self, record: Any) -> Incoming:
-        try:
-            envelope = envelope_of(record)
-        except EnvelopeError as exc:
-            raise Unreadable("bad_envelope", str(exc)) from exc
-        return Incoming(record, envelope, to_ledger_event(record.topic, envelope, record.value or b""))
+    def __init__(self, orphan_after_s: float = ORPHAN_AFTER_S) -> None:
+        self.orphan_after_s = orphan_after_s
+
+    def parse(self, received: Received) -> Incoming:
+        return Incoming(received.record, received.envelope, to_ledger_event(received))
+
+    async def tick(self, conn: asyncpg.Connection) -> list[Outgoing]:
+        """Mark parked events whose cause never came as orphans (listed by `asinflow orphans`)."""
+        for row in await mark_orphans(conn, self.orphan_after_s):
+            _log.warning(
+                "orphaned: event %s parked since %s still waits for %s, which has not been applied",
+                row["event_id"],
+                row["parked_at"].isoformat(timespec="seconds"),
+                row["waiting_for"],
+            )
+        return []
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         events: list[LedgerEvent] = [i.body for i in items]
@@ -105,14 +125,15 @@ class LedgerHandler:
         now = datetime.now(UTC)
         outgoing = []
         for version, entry in book.changed:
+            assert entry.to_state is not None  # only legal transitions change a state
             event_type = topics.LISTING_STATE_CHANGED
             payload = ListingStateChanged(
                 listing_id=version.listing_id,
                 seller_id=version.seller_id,
                 sku=version.sku,
                 version=version.version,
-                from_state=entry.from_state.value if entry.from_state else None,
-                to_state=entry.to_state.value if entry.to_state else "",
+                from_state=entry.from_state,
+                to_state=entry.to_state,
                 event_type=entry.event_type,
                 event_id=entry.event_id,
                 at=now,

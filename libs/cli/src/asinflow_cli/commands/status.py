@@ -33,10 +33,21 @@ async def service_status(pool: asyncpg.Pool) -> list[dict[str, Any]]:
                 "ready": bool(row and row["ready"] and fresh),
                 "last_heartbeat": row["beat_at"].isoformat() if row else None,
                 "instance": row["instance"] if row else None,
+                "reason": _reason(row, fresh),
                 "counters": json.loads(row["counters"]) if row else {},
             }
         )
     return result
+
+
+def _reason(row: asyncpg.Record | None, fresh: bool) -> str | None:
+    """Why a service is not ready (or what it reports while ready, such as an outbox relay problem)."""
+    if row is None:
+        return "no heartbeat: never started on this stack"
+    if not fresh:
+        return f"no heartbeat since {row['beat_at'].isoformat(timespec='seconds')}: not running"
+    reason: str | None = row["reason"]
+    return reason
 
 
 @click.command("status")
@@ -63,7 +74,10 @@ def status(as_json: bool) -> None:
             )
         for r in rows:
             c = r["counters"]
-            counters = " ".join(f"{k}={c[k]}" for k in ("consumed", "applied", "duplicates", "dead_lettered") if k in c)
+            shown = ("consumed", "applied", "duplicates", "dead_lettered", "outbox_pending", "outbox_failed")
+            counters = " ".join(f"{k}={c[k]}" for k in shown if c.get(k) or k in ("consumed", "applied"))
             click.echo(f"{r['service']:<24} {'ready' if r['ready'] else 'NOT READY':<10} {counters}")
+            if r["reason"]:
+                click.echo(f"{'':<24} {r['reason']}")
     healthy = all(s["ok"] for s in servers) and bool(rows) and all(r["ready"] for r in rows)
     sys.exit(0 if healthy else 1)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field
 
+from asinflow_contracts.base import Asin, Count, Id, Name, Quantity, Text, TextList
 from asinflow_contracts.events.listing import ListingRef
 from asinflow_contracts.events.operations import Enforcement, Scope, ViolationKind
 
@@ -25,11 +27,11 @@ class DeactivationReason(StrEnum):
 
 
 class ActivationEvent(ListingRef):
-    asin: str = Field(description="The listing's ASIN.")
+    asin: Asin = Field(description="The listing's ASIN.")
     buyable: bool = Field(description="Can buyers purchase this offer now?")
     discoverable: bool = Field(description="Does the offer show in search and browse now?")
-    quantity: int | None = Field(default=None, description="Sellable quantity known to the activation service.")
-    sequence: int = Field(
+    quantity: Quantity | None = Field(default=None, description="Sellable quantity known to the activation service.")
+    sequence: Count = Field(
         default=0,
         description="Per-listing sequence number of activation events: order one listing's events by it, "
         "across the activated/deactivated/suppressed/reactivated topics.",
@@ -54,17 +56,19 @@ class ListingSuppressed(ActivationEvent):
     reason: ViolationKind = Field(description="COUNTERFEIT, IP_COMPLAINT, REVIEW_MANIPULATION, VARIATION_ABUSE…")
     enforcement: Enforcement = Field(description="LISTING_SUPPRESSED, SEARCH_SUPPRESSED or CATALOG_ITEM_REMOVED.")
     scope: Scope = Field(description="LISTING, or ASIN when every listing of the ASIN is suppressed.")
-    violation_id: str = Field(description="The report that caused it; a reactivation request cites it.")
-    reporter: str = Field(description="Who reported the violation.")
-    evidence: list[str] = Field(default_factory=list, description="Evidence of the report.")
+    violation_id: Id = Field(description="The report that caused it; a reactivation request cites it.")
+    reporter: Name = Field(description="Who reported the violation.")
+    evidence: TextList = Field(default_factory=list, description="Evidence of the report.")
     exempt_until: date | None = Field(default=None, description="Enforcement exemption: not applied until then.")
 
 
 class ListingReactivated(ActivationEvent):
     """An approved reactivation lifted the suppression; the root cause fix is recorded."""
 
-    reason: str = Field(default="REACTIVATION_APPROVED", description="REACTIVATION_APPROVED.")
-    request_id: str = Field(description="The approved request.")
-    violation_ids: list[str] = Field(description="Violations resolved.")
-    root_cause_fix: str = Field(description="The fix the seller named.")
-    decided_by: str = Field(description="Who approved it.")
+    reason: Literal["REACTIVATION_APPROVED"] = Field(
+        default="REACTIVATION_APPROVED", description="REACTIVATION_APPROVED."
+    )
+    request_id: Id = Field(description="The approved request.")
+    violation_ids: list[Id] = Field(max_length=1_000, description="Violations resolved.")
+    root_cause_fix: Text = Field(description="The fix the seller named.")
+    decided_by: Name = Field(description="Who approved it.")

@@ -6,18 +6,19 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from asinflow_contracts.base import Asin, Gtin14
 from asinflow_contracts.events.listing import ListingValidated
 
 
 class ListingMatched(ListingValidated):
     """The proposal describes an existing catalog item: the listing will be an offer on ``asin``."""
 
-    asin: str = Field(description="The existing catalog item.")
+    asin: Asin = Field(description="The existing catalog item.")
     match_kind: Literal["GTIN", "MODEL", "TITLE"] = Field(description="Which step of the cascade matched.")
-    score: float = Field(description="Matcher score of the pair (0..1); 1.0 for an identical GTIN.")
-    threshold: float = Field(description="The score a title/attribute match needs.")
+    score: float = Field(ge=0, le=1, description="Matcher score of the pair (0..1); 1.0 for an identical GTIN.")
+    threshold: float = Field(ge=0, le=1, description="The score a title/attribute match needs.")
     evidence: dict[str, Any] = Field(description="Which fields agreed and which disagreed, with contributions.")
-    alias_gtin14: str | None = Field(
+    alias_gtin14: Gtin14 | None = Field(
         default=None, description="The proposal's GTIN, new for this item: recorded as an alias (a warning)."
     )
 
@@ -25,7 +26,7 @@ class ListingMatched(ListingValidated):
 class ListingUnmatched(ListingValidated):
     """No catalog item describes this product: a new ASIN is needed (after brand gating and quotas)."""
 
-    best_asin: str | None = Field(default=None, description="The closest candidate, below the threshold.")
-    best_score: float | None = Field(default=None, description="Its score.")
-    threshold: float = Field(description="The score a match needs.")
+    best_asin: Asin | None = Field(default=None, description="The closest candidate, below the threshold.")
+    best_score: float | None = Field(default=None, ge=0, le=1, description="Its score.")
+    threshold: float = Field(ge=0, le=1, description="The score a match needs.")
     evidence: dict[str, Any] = Field(default_factory=dict, description="Evidence about the closest candidate.")

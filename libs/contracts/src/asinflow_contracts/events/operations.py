@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
+
+from asinflow_contracts.base import Asin, Contract, Id, Name, Quantity, Text, TextList
 
 
 class ViolationKind(StrEnum):
@@ -29,30 +31,30 @@ class Scope(StrEnum):
     ASIN = "ASIN"
 
 
-class InventoryUpdated(BaseModel):
+class InventoryUpdated(Contract):
     """Sellable quantity of one listing (keyed by listing id)."""
 
-    seller_id: str = Field(min_length=1, description="The seller.")
-    sku: str = Field(min_length=1, description="The SKU.")
-    quantity: int = Field(ge=0, description="Sellable quantity now; 0 makes the listing inactive.")
-    update_id: str | None = Field(default=None, description="Upstream id of this update, if any.")
+    seller_id: Id = Field(description="The seller.")
+    sku: Id = Field(description="The SKU.")
+    quantity: Quantity = Field(description="Sellable quantity now (0 … 999,999,999); 0 makes the listing inactive.")
+    update_id: Id | None = Field(default=None, description="Upstream id of this update, if any.")
 
 
-class PolicyViolationReported(BaseModel):
+class PolicyViolationReported(Contract):
     """A policy violation on one listing or on an ASIN (then every listing of it); keyed by listing id or ASIN."""
 
-    violation_id: str = Field(min_length=1, description="Id of the report; reactivation requests cite it.")
+    violation_id: Id = Field(description="Id of the report; reactivation requests cite it.")
     kind: ViolationKind = Field(description="Counterfeit, IP complaint, review manipulation, variation abuse…")
     scope: Scope = Field(default=Scope.LISTING, description="LISTING (seller_id + sku) or ASIN (asin).")
-    seller_id: str | None = Field(default=None, description="For a listing-level report.")
-    sku: str | None = Field(default=None, description="For a listing-level report.")
-    asin: str | None = Field(default=None, description="For an ASIN-level report.")
+    seller_id: Id | None = Field(default=None, description="For a listing-level report.")
+    sku: Id | None = Field(default=None, description="For a listing-level report.")
+    asin: Asin | None = Field(default=None, description="For an ASIN-level report.")
     enforcement: Enforcement | None = Field(
         default=None,
         description="What to take away; default LISTING_SUPPRESSED, CATALOG_ITEM_REMOVED for ASIN scope.",
     )
-    evidence: list[str] = Field(min_length=1, description="What shows the violation (links, order ids, notes).")
-    reporter: str = Field(min_length=1, description="Who reports it (rights owner, system, operator).")
+    evidence: TextList = Field(min_length=1, description="What shows the violation (links, order ids, notes).")
+    reporter: Name = Field(description="Who reports it (rights owner, system, operator).")
     exempt_until: date | None = Field(
         default=None, description="The enforcement is recorded but not applied to buyers until this date."
     )
@@ -71,23 +73,25 @@ class PolicyViolationReported(BaseModel):
         return Enforcement.CATALOG_ITEM_REMOVED if self.scope == Scope.ASIN else Enforcement.LISTING_SUPPRESSED
 
 
-class ReactivationRequested(BaseModel):
+class ReactivationRequested(Contract):
     """A seller asks to lift a suppression, naming how the root cause was fixed (keyed by listing id)."""
 
-    request_id: str = Field(min_length=1, description="Id of the request; the decision cites it.")
-    seller_id: str = Field(min_length=1, description="The seller.")
-    sku: str = Field(min_length=1, description="The suppressed listing's SKU.")
-    violation_ids: list[str] = Field(default_factory=list, description="Violations addressed; empty: all open.")
-    root_cause_fix: str = Field(min_length=10, description="What was fixed at the root cause, in words.")
-    evidence: list[str] = Field(default_factory=list, description="Invoices, authorisations, photos…")
+    request_id: Id = Field(description="Id of the request; the decision cites it.")
+    seller_id: Id = Field(description="The seller.")
+    sku: Id = Field(description="The suppressed listing's SKU.")
+    violation_ids: list[Id] = Field(
+        default_factory=list, max_length=1_000, description="Violations addressed; empty: all open."
+    )
+    root_cause_fix: Text = Field(min_length=10, description="What was fixed at the root cause, in words.")
+    evidence: TextList = Field(default_factory=list, description="Invoices, authorisations, photos…")
 
 
-class ReactivationDecided(BaseModel):
+class ReactivationDecided(Contract):
     """An operator's decision on a reactivation request (keyed by listing id)."""
 
-    request_id: str = Field(min_length=1, description="The request decided.")
-    seller_id: str = Field(min_length=1, description="The seller.")
-    sku: str = Field(min_length=1, description="The SKU.")
+    request_id: Id = Field(description="The request decided.")
+    seller_id: Id = Field(description="The seller.")
+    sku: Id = Field(description="The SKU.")
     approved: bool = Field(description="True lifts the suppression(s) the request addressed.")
-    decided_by: str = Field(min_length=1, description="Operator or brand owner who decided.")
-    note: str = Field(default="", description="Why.")
+    decided_by: Name = Field(description="Operator or brand owner who decided.")
+    note: Text = Field(default="", description="Why.")

@@ -5,14 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
+
+from asinflow_contracts.base import Contract, Part, Quantity
+from asinflow_contracts.limits import MAX_MONEY, MAX_PRIORITY, MIN_PRIORITY, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 IdentifierType = Literal["UPC", "EAN", "JAN", "ISBN", "GTIN"]
 
 
-class ProductIdentifier(BaseModel):
+class ProductIdentifier(Part):
     """A product identifier as the seller typed it; validation normalises it to GTIN-14."""
 
     model_config = ConfigDict(frozen=True)
@@ -21,23 +24,33 @@ class ProductIdentifier(BaseModel):
     value: str = Field(max_length=64, description="The code, digits with optional spaces or hyphens.")
 
 
-class Variation(BaseModel):
+class Variation(Part):
     """Parent/child link of a variation family; null for a standalone product."""
 
     parent_sku: str | None = Field(default=None, max_length=200, description="SKU of the parent listing.")
     theme: str | None = Field(default=None, max_length=100, description="Variation theme, e.g. `Color`.")
-    attributes: dict[str, str] = Field(default_factory=dict, description="Theme attribute values.")
+    attributes: dict[
+        Annotated[str, StringConstraints(max_length=100)], Annotated[str, StringConstraints(max_length=200)]
+    ] = Field(default_factory=dict, max_length=20, description="Theme attribute values (at most 20).")
 
 
-class Price(BaseModel):
+class Price(Part):
     """Offer price."""
 
-    amount: Decimal = Field(ge=0, description="Amount as a decimal string, e.g. `59.90`.")
+    amount: Decimal = Field(
+        ge=0,
+        le=MAX_MONEY,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        allow_inf_nan=False,
+        description="Amount as a decimal string, e.g. `59.90`; at most 4 decimals.",
+    )
     currency: str = Field(min_length=3, max_length=3, description="ISO 4217 currency code.")
 
 
-class ListingProposed(BaseModel):
-    """A seller proposes a listing: one product offered under one SKU. Unknown fields are kept."""
+class ListingProposed(Contract):
+    """A seller proposes a listing: one product offered under one SKU. Unknown fields are kept (within the
+    body's bounds: at most 256 KiB, nested at most 32 levels, no NUL characters, integers within 64 bits)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -63,8 +76,15 @@ class ListingProposed(BaseModel):
     variation: Variation | None = Field(default=None, description="Parent/child link, null when standalone.")
     package_quantity: int = Field(default=1, ge=1, le=10_000, description="Units in the package.")
     manufacturer_multipack: bool = Field(default=False, description="Packaged as a multipack by the manufacturer.")
-    images: list[str] = Field(default_factory=list, max_length=20, description="Image URLs, at most 20.")
+    images: list[Annotated[str, StringConstraints(max_length=2_000)]] = Field(
+        default_factory=list, max_length=20, description="Image URLs, at most 20, each at most 2,000 characters."
+    )
     batch_id: str | None = Field(default=None, max_length=200, description="Feed (batch) this line belongs to.")
-    quantity: int | None = Field(default=None, ge=0, description="Sellable quantity in stock.")
+    quantity: Quantity | None = Field(default=None, description="Sellable quantity in stock (0 … 999,999,999).")
     price: Price | None = Field(default=None, description="Offer price.")
-    priority: int = Field(default=0, description="Higher is released first when the quota throttles.")
+    priority: int = Field(
+        default=0,
+        ge=MIN_PRIORITY,
+        le=MAX_PRIORITY,
+        description="Higher is released first when the quota throttles (-1,000,000 … 1,000,000).",
+    )

@@ -193,3 +193,14 @@ async def save_decisions(
             ON CONFLICT (proposal_id) DO NOTHING""",
         rows,
     )
+
+
+async def waiting_since(conn: asyncpg.Connection | asyncpg.Pool, older_than_s: float) -> list[asyncpg.Record]:
+    """Registry events that have waited longer than ``older_than_s`` for what they need (a brand, request…)."""
+    return list(
+        await conn.fetch(
+            f"""SELECT event_id, event_type, brand_key, waiting_for, recorded_at FROM {SCHEMA}.history
+                WHERE waiting_for IS NOT NULL AND recorded_at < now() - make_interval(secs => $1) ORDER BY seq""",
+            older_than_s,
+        )
+    )

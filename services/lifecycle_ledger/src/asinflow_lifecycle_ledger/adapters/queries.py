@@ -150,3 +150,32 @@ async def state_counts(conn: asyncpg.Connection | asyncpg.Pool) -> dict[str, int
             ORDER BY listing_id, version DESC) latest GROUP BY state ORDER BY state"""
     )
     return {r["state"]: r["n"] for r in rows}
+
+
+async def orphans(conn: asyncpg.Connection | asyncpg.Pool) -> list[dict[str, Any]]:
+    """Parked events marked orphaned: their cause has not been applied within the orphan timeout."""
+    rows = await conn.fetch(
+        f"""SELECT event_id, waiting_for, event, parked_at, orphaned_at FROM {SCHEMA}.parked
+            WHERE orphaned_at IS NOT NULL ORDER BY parked_at"""
+    )
+    result = []
+    for r in rows:
+        event = json.loads(r["event"]) if isinstance(r["event"], str) else r["event"]
+        waiting_for = str(r["waiting_for"])
+        if waiting_for == event.get("proposal_id"):
+            cause = f"its proposal {waiting_for}, which the ledger has not seen"
+        else:
+            cause = f"{event.get('causation_type') or 'its cause'} {waiting_for}, which has not been applied"
+        result.append(
+            {
+                "service": "lifecycle-ledger",
+                "event_id": str(r["event_id"]),
+                "event_type": event.get("event_type"),
+                "seller_id": event.get("seller_id"),
+                "sku": event.get("sku"),
+                "waiting_for": waiting_for,
+                "since": r["parked_at"].isoformat(timespec="seconds"),
+                "reason": f"waits for {cause}",
+            }
+        )
+    return result

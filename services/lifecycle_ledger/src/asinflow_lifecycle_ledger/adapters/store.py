@@ -153,3 +153,15 @@ async def save_book(conn: asyncpg.Connection, book: Book) -> None:
                 ON CONFLICT (event_id) DO NOTHING""",
             [(e.event_id, waiting_for, event_to_json(e)) for waiting_for, e in book.parked],
         )
+
+
+async def mark_orphans(conn: asyncpg.Connection, older_than_s: float) -> list[asyncpg.Record]:
+    """Mark parked events older than ``older_than_s`` as orphaned; returns those just marked."""
+    return list(
+        await conn.fetch(
+            f"""UPDATE {SCHEMA}.parked SET orphaned_at = now()
+                WHERE orphaned_at IS NULL AND parked_at < now() - make_interval(secs => $1)
+                RETURNING event_id, waiting_for, event, parked_at""",
+            older_than_s,
+        )
+    )

@@ -1,0 +1,135 @@
+"""The consume loop of a service: fetch a batch, run it through the pipeline, commit its offsets.
+
+Plain aiokafka, so that nothing between the broker and our pipeline reads, decodes or drops a record on
+our behalf (see ``intake``). When the pipeline halts for a fault of ours, the loop seeks back to the batch's
+first offsets, reports itself not ready with the reason, waits (backoff) and fetches the same records again:
+nothing is acknowledged until the batch applies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from aiokafka.structs import OffsetAndMetadata
+from asinflow_contracts.limits import MAX_MESSAGE_BYTES
+
+from asinflow_runtime.pipeline import BatchPipeline, ConsumerHalted
+from asinflow_runtime.settings import ConsumerSettings
+from asinflow_runtime.transient import Backoff
+
+_log = logging.getLogger(__name__)
+
+
+class Health:
+    """Why the service is not ready, if it is not (the heartbeat and ``asinflow status`` show it)."""
+
+    def __init__(self) -> None:
+        self.halted: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.halted is None
+
+
+class BatchConsumer:
+    def __init__(
+        self,
+        name: str,
+        topics: Sequence[str],
+        bootstrap_servers: str,
+        pipeline: BatchPipeline,
+        settings: ConsumerSettings,
+        health: Health,
+        *,
+        fetch_max_wait_ms: int | None = None,
+    ) -> None:
+        self.name = name
+        self.pipeline = pipeline
+        self.settings = settings
+        self.health = health
+        self.consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=bootstrap_servers,
+            group_id=name,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            # Partition i of every consumed topic goes to the same instance: one listing's events (keyed by
+            # listing id) meet in one consumer even though they travel on different topics.
+            partition_assignment_strategy=(RangePartitionAssignor,),
+            fetch_max_wait_ms=fetch_max_wait_ms or settings.fetch_max_wait_ms,
+            max_partition_fetch_bytes=MAX_MESSAGE_BYTES + 65_536,
+        )
+        self._task: asyncio.Task[None] | None = None
+        self._busy = asyncio.Lock()
+
+    async def start(self) -> None:
+        await self.consumer.start()
+        self._task = asyncio.create_task(self._run(), name=f"{self.name}-consume")
+
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Let the batch in hand finish (up to ``grace_s``), then stop fetching."""
+        if self._task is not None:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(grace_s):
+                    await self._busy.acquire()  # released by the loop between batches; held from here on
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+        await self.consumer.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def _run(self) -> None:
+        halted = Backoff(self.settings.retry_initial_s, self.settings.halt_retry_max_s)
+        while True:
+            try:
+                batches = await self.consumer.getmany(timeout_ms=1000, max_records=self.settings.max_records)
+            except KafkaError as exc:
+                _log.warning("%s: fetch failed (%s); trying again", self.name, exc)
+                await asyncio.sleep(1.0)
+                continue
+            if not batches:
+                continue
+            async with self._busy:
+                records = [r for rs in batches.values() for r in rs]
+                try:
+                    await self.pipeline.process(records)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    reason = exc.reason if isinstance(exc, ConsumerHalted) else f"{type(exc).__name__}: {exc}"
+                    delay = halted.next_delay()
+                    self.health.halted = f"consumer stopped: {reason}"[:2000]
+                    _log.error("%s: %s; the batch is fetched again in %.1fs", self.name, self.health.halted, delay)
+                    self._rewind(batches)
+                    await asyncio.sleep(delay)
+                    continue
+                if self.health.halted is not None:
+                    _log.warning("%s: consumer resumed; the batch it stopped on is applied", self.name)
+                    self.health.halted = None
+                    halted = Backoff(self.settings.retry_initial_s, self.settings.halt_retry_max_s)
+                await self._commit(batches)
+
+    def _rewind(self, batches: dict[TopicPartition, list[Any]]) -> None:
+        for tp, records in batches.items():
+            with contextlib.suppress(IllegalStateError):  # no longer assigned: its new owner starts there anyway
+                self.consumer.seek(tp, records[0].offset)
+
+    async def _commit(self, batches: dict[TopicPartition, list[Any]]) -> None:
+        offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in batches.items()}
+        try:
+            await self.consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError, KafkaError) as exc:
+            # A rebalance moved the partitions: their new owner gets these records again and drops them as
+            # duplicates (the effects are committed in the inbox).
+            _log.warning("%s: offsets not committed (%s); the records will be seen again", self.name, exc)
