@@ -24,6 +24,7 @@ from asinflow_runtime.outbox import Outbox, OutboxRelay
 from asinflow_runtime.service import ServiceRuntime, ServiceSpec
 from asinflow_runtime.settings import ConsumerSettings
 
+from tests.support.cli import asinflow
 from tests.support.listings import wait_for
 
 pytestmark = pytest.mark.integration
@@ -165,6 +166,12 @@ async def test_a_record_too_large_to_republish_is_dead_lettered_truncated_with_i
         )
         assert kept is not None and bytes(kept["value"]) == body
         assert runtime.not_ready_reason() is None
+
+        ref = f"{letters[0].dlq_topic}:{letters[0].partition}:{letters[0].offset}"
+        shown = await asinflow("dlq", "show", ref, "--body", infra=infra)
+        assert shown.code == 0 and shown.out.encode() == body  # the whole body, not the truncated one
+        replayed = await asinflow("dlq", "replay", ref, infra=infra)
+        assert replayed.code == 1 and "above the 1,048,576-byte limit; not replayed" in replayed.err
     finally:
         await big.stop()
         await runtime.stop()

@@ -18,7 +18,9 @@ from asinflow_contracts.events import (
 )
 from asinflow_contracts.ids import caused_event_id, content_event_id, listing_id
 from asinflow_lifecycle_ledger.adapters.queries import illegal_transitions
+from asinflow_lifecycle_ledger.handlers import LedgerHandler
 
+from tests.support.cli import asinflow
 from tests.support.listings import SETTLED, proposal, publish_proposal, publish_raw, seller, wait_for, wait_for_state
 
 pytestmark = pytest.mark.integration
@@ -262,3 +264,31 @@ async def test_a_chain_of_events_arriving_before_their_causes_is_applied_in_caus
         )
         == 0
     )
+
+
+async def test_an_event_whose_cause_never_comes_is_listed_as_an_orphan_with_the_reason(
+    services, infra, producer, pool
+) -> None:
+    s = seller()
+    lid = listing_id(s, "ORPHAN")
+    unknown_proposal = uuid.uuid4()  # a proposal the ledger never sees
+    ref = ListingRef(listing_id=lid, seller_id=s, sku="ORPHAN", proposal_id=unknown_proposal)
+    created = ListingCreated(**ref.model_dump(), asin="B0ORPHAN01", new_asin=True, quantity=1)
+    envelope = Envelope(id=uuid.uuid4(), type=topics.LISTING_CREATED, source="/tests", subject=str(lid))
+    await publish_raw(
+        producer,
+        created.model_dump_json().encode(),
+        key=str(lid).encode(),
+        headers=envelope.to_headers(),
+        topic=topics.LISTING_CREATED,
+    )
+    await wait_for(pool, "SELECT count(*) FROM ledger.parked WHERE event_id = $1", envelope.id)
+    async with pool.acquire() as conn, conn.transaction():
+        await LedgerHandler(orphan_after_s=0).tick(conn)  # the ledger's periodic work, with no grace
+
+    listed = await asinflow("orphans", "--json", infra=infra)
+    assert listed.code == 1  # there are orphans
+    mine = [o for o in map(json.loads, listed.out.splitlines()) if o["event_id"] == str(envelope.id)]
+    assert len(mine) == 1
+    assert mine[0]["service"] == "lifecycle-ledger" and mine[0]["sku"] == "ORPHAN"
+    assert f"its proposal {unknown_proposal}, which the ledger has not seen" in mine[0]["reason"]

@@ -21,8 +21,16 @@ DESCRIPTION = (
     "(asinflow_brands.brand_key) for brand registry events (brand.*), so that one brand's changes of one kind stay "
     "in order; the brand-gating service also copes with changes of different kinds arriving out of order (an event "
     "that needs a brand, request, authorisation or exemption not there yet waits for it; grants and revocations "
-    "are ordered by ce_time). Unreadable messages go to `<topic>.dlq` with "
-    "dlq_reason, dlq_error, dlq_original_topic, dlq_original_partition, dlq_original_offset and dlq_service headers."
+    "are ordered by ce_time). Limits: a message is at most 1,048,576 bytes (key, value and headers); a "
+    "listing.proposed body at most 262,144 bytes; anywhere in a body (unknown fields included) nesting at most 32 "
+    "levels, integers within 64 bits, numbers finite, no NUL characters; each field's own bounds are in its schema. "
+    "Every consumer checks each message against its contract before applying it. A proposal that names its listing "
+    "but breaks the contract is rejected SCHEMA_INVALID on that listing; any other unreadable message goes to "
+    "`<topic>.dlq` with dlq_reason (too_large, bad_headers, bad_envelope, empty_body, not_json, schema_invalid, "
+    "unparseable_proposal, handler_error), dlq_error, dlq_original_topic, dlq_original_partition, "
+    "dlq_original_offset and dlq_service headers; a dead letter too large to publish whole carries the first 4,096 "
+    "bytes of the body and dlq_truncated, dlq_original_size and dlq_original_sha256 (the whole record is kept by "
+    "the stack, see `asinflow dlq show`)."
 )
 
 

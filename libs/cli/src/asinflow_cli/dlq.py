@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from asinflow_contracts.envelope import header_dict
@@ -15,7 +17,9 @@ from asinflow_runtime.deadletter import (
     H_PARTITION,
     H_REASON,
     H_SERVICE,
+    H_SIZE,
     H_TOPIC,
+    H_TRUNCATED,
 )
 
 
@@ -57,7 +61,32 @@ class Letter:
             "original_offset": int(info.get(H_OFFSET, -1)),
             "key": self.key.decode("utf-8", "replace") if self.key else None,
             "value": (self.value or b"").decode("utf-8", "replace")[:2000],
+            "truncated": info.get(H_TRUNCATED) == "true",
+            "original_size": int(info[H_SIZE]) if H_SIZE in info else len(self.value or b""),
         }
+
+    @property
+    def truncated(self) -> bool:
+        return self.info.get(H_TRUNCATED) == "true"
+
+
+async def kept_record(pool: asyncpg.Pool, letter: Letter) -> asyncpg.Record | None:
+    """The whole original record of a truncated dead letter, as the dead-lettering service kept it."""
+    info = letter.info
+    return await pool.fetchrow(
+        """SELECT key, value, headers FROM ops.dead_letter_bodies
+           WHERE service = $1 AND topic = $2 AND partition = $3 AND "offset" = $4""",
+        info.get(H_SERVICE, ""),
+        info.get(H_TOPIC, ""),
+        int(info.get(H_PARTITION, -1)),
+        int(info.get(H_OFFSET, -1)),
+    )
+
+
+def kept_headers(row: asyncpg.Record) -> list[tuple[str, bytes]]:
+    headers = row["headers"]
+    pairs = json.loads(headers) if isinstance(headers, str) else headers
+    return [(k, bytes.fromhex(v)) for k, v in pairs]
 
 
 async def dead_letter_topics(bootstrap: str) -> list[str]:

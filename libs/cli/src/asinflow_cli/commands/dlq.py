@@ -7,9 +7,10 @@ import json
 import sys
 
 import click
+from asinflow_contracts.limits import MAX_MESSAGE_BYTES
 
 from asinflow_cli import connect, stackfile
-from asinflow_cli.dlq import Letter, read_letters
+from asinflow_cli.dlq import Letter, kept_headers, kept_record, read_letters
 
 
 @click.group("dlq")
@@ -37,19 +38,60 @@ def dlq_list(as_json: bool) -> None:
         click.echo(f"{len(letters)} dead letter(s)", err=True)
 
 
-async def replay(letters: list[Letter]) -> None:
+async def replay(letters: list[Letter]) -> list[str]:
+    """Send each letter's original message back to its topic; a truncated letter's whole record comes from the
+    stack's store. Returns the problems of the letters that could not be sent."""
     settings = stackfile.resolve()
-    async with connect.producer(settings) as producer:
-        futures = [
-            await producer.send(
-                letter.info["dlq_original_topic"],
-                letter.value,
-                key=letter.key,
-                headers=letter.original_headers(),
-            )
-            for letter in letters
-        ]
+    problems: list[str] = []
+    async with connect.producer(settings) as producer, connect.database(settings) as pool:
+        futures = []
+        for letter in letters:
+            key, value, headers = letter.key, letter.value, letter.original_headers()
+            if letter.truncated:
+                kept = await kept_record(pool, letter)
+                if kept is None:
+                    problems.append(f"{letter.ref}: the whole record was not kept; only its first bytes are here")
+                    continue
+                key, value, headers = kept["key"], bytes(kept["value"]), kept_headers(kept)
+                if len(value) > MAX_MESSAGE_BYTES:
+                    problems.append(
+                        f"{letter.ref}: {len(value):,} bytes, above the {MAX_MESSAGE_BYTES:,}-byte limit; "
+                        f"not replayed (`asinflow dlq show {letter.ref} --body` writes it out)"
+                    )
+                    continue
+            futures.append(await producer.send(letter.info["dlq_original_topic"], value, key=key, headers=headers))
         await asyncio.gather(*futures)
+    return problems
+
+
+@dlq_group.command("show")
+@click.argument("ref")
+@click.option("--body", is_flag=True, help="Write the original body (whole, even when the letter is truncated).")
+def dlq_show(ref: str, body: bool) -> None:
+    """One dead letter (REF as printed by `dlq list`): its reason and origin, or with --body its original body."""
+
+    async def main() -> tuple[Letter | None, bytes | None]:
+        settings = stackfile.resolve()
+        assert settings.kafka_bootstrap_servers
+        found = [x for x in await read_letters(settings.kafka_bootstrap_servers) if x.ref == ref]
+        if not found:
+            return None, None
+        letter = found[0]
+        if not (body and letter.truncated):
+            return letter, letter.value
+        async with connect.database(settings) as pool:
+            kept = await kept_record(pool, letter)
+        return letter, bytes(kept["value"]) if kept is not None else None
+
+    letter, value = asyncio.run(main())
+    if letter is None:
+        raise click.ClickException(f"no dead letter {ref}")
+    if body:
+        if value is None:
+            raise click.ClickException(f"{ref}: the whole record was not kept")
+        sys.stdout.buffer.write(value)
+        return
+    click.echo(json.dumps(letter.as_dict(), indent=2, ensure_ascii=False))
 
 
 @dlq_group.command("replay")
@@ -74,6 +116,8 @@ def dlq_replay(refs: tuple[str, ...], replay_all: bool, reason: str | None) -> N
     unknown = set(refs) - {letter.ref for letter in letters}
     for ref in sorted(unknown):
         click.echo(f"no dead letter {ref}", err=True)
-    asyncio.run(replay(chosen))
-    click.echo(f"replayed {len(chosen)} dead letter(s)")
-    sys.exit(1 if unknown else 0)
+    problems = asyncio.run(replay(chosen))
+    for problem in problems:
+        click.echo(problem, err=True)
+    click.echo(f"replayed {len(chosen) - len(problems)} dead letter(s)")
+    sys.exit(1 if unknown or problems else 0)
