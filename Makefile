@@ -8,7 +8,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 FEED ?= examples/feed.jsonl
 REGISTRY ?= examples/registry.jsonl
 
-.PHONY: install run run-once test lint test-unit test-integration test-e2e bench asyncapi up down clean
+.PHONY: install run run-once test test-faults lint test-unit test-integration test-e2e bench asyncapi up down clean
 
 # uv from PyPI (the only thing needed besides Python 3.11), then the locked workspace.
 install:
@@ -40,7 +40,13 @@ test-integration: install
 test-e2e: install
 	$(PYTEST) tests/e2e -m e2e
 
+# The slow fault journeys (not in `make test`): kill -9 of services and of `asinflow run`, crash loops, restarts on
+# kept data, and hostile input with a 5 MB body on every topic.
+test-faults: install
+	$(PYTEST) tests -m faults
+
 bench: install
+	$(BIN)/python bench/pipeline_end_to_end.py
 	$(BIN)/python bench/pipeline_throughput.py
 	$(BIN)/python bench/quota_script.py
 

@@ -14,6 +14,16 @@ from asinflow_runtime.settings import InfraSettings
 from tests.support.infra import test_stack
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slow fault journeys (marker ``faults``) run only when asked for: ``make test-faults`` (-m faults)."""
+    if "faults" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow fault journey: run it with `make test-faults` (-m faults)")
+    for item in items:
+        if item.get_closest_marker("faults"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def infra() -> Iterator[InfraSettings]:
     with test_stack() as settings:

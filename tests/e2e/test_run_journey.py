@@ -1,5 +1,9 @@
 """`asinflow run` as a user starts it: the sample feed end to end, other commands find the stack through
-`.asinflow/stack.env`, and nothing is left running after Ctrl-C or even `kill -9`."""
+`.asinflow/stack.env`, and nothing is left running after Ctrl-C or even `kill -9`. Ctrl-C is sent the way a
+terminal sends it: SIGINT to the whole foreground process group, and no service log ends in a traceback.
+
+The slower journeys (a service killed, a crash loop, `run` killed mid-feed, restarts on kept data) are in
+test_run_supervision.py, marked `faults`."""
 
 from __future__ import annotations
 
@@ -22,26 +26,49 @@ FEED = Path(__file__).parents[2] / "examples" / "feed.jsonl"
 REGISTRY = Path(__file__).parents[2] / "examples" / "registry.jsonl"
 
 
-def start_run(cwd: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "REDIS_URL")}
+def start_run(
+    cwd: Path, *args: str, feed: Path | None = FEED, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """``asinflow run`` in ``cwd``, in a session of its own like a shell job (so a test can send SIGINT to its
+    process group as a terminal does); stdout and stderr go to run.out and run.err (appended)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "REDIS_URL")}
+    argv = [ASINFLOW, "run", "--registry", str(REGISTRY), *(["--feed", str(feed)] if feed else []), *args]
     return subprocess.Popen(
-        [ASINFLOW, "run", "--registry", str(REGISTRY), "--feed", str(FEED)],
+        argv,
         cwd=cwd,
-        env=env,
-        stdout=(cwd / "run.out").open("wb"),
-        stderr=(cwd / "run.err").open("wb"),
+        env=base | (env or {}),
+        stdout=(cwd / "run.out").open("ab"),
+        stderr=(cwd / "run.err").open("ab"),
+        start_new_session=True,
     )
 
 
-async def wait_serving(proc: subprocess.Popen[bytes], cwd: Path, timeout: float = 120) -> None:
+async def wait_output(
+    proc: subprocess.Popen[bytes], cwd: Path, text: str, timeout: float = 120, count: int = 1
+) -> None:
+    """Until run.err holds ``text`` ``count`` times (run.err is appended to by successive runs)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if (cwd / "run.err").read_text().count(text) >= count:
+            return
         if proc.poll() is not None:
             raise AssertionError(f"run exited {proc.returncode}: {(cwd / 'run.err').read_text()}")
-        if "serving;" in (cwd / "run.err").read_text():
-            return
         await asyncio.sleep(0.2)
-    raise AssertionError(f"not serving after {timeout}s: {(cwd / 'run.err').read_text()}")
+    raise AssertionError(f"no {text!r} after {timeout}s: {(cwd / 'run.err').read_text()}")
+
+
+async def wait_serving(proc: subprocess.Popen[bytes], cwd: Path, timeout: float = 120, count: int = 1) -> None:
+    await wait_output(proc, cwd, "serving;", timeout, count)
+
+
+def ctrl_c(proc: subprocess.Popen[bytes]) -> None:
+    """What a terminal does on Ctrl-C: SIGINT to the foreground process group (here: run's own)."""
+    os.killpg(proc.pid, signal.SIGINT)
+
+
+def tracebacks(cwd: Path) -> dict[str, str]:
+    logs = (cwd / ".asinflow" / "logs").glob("*.log")
+    return {log.name: log.read_text(errors="replace") for log in logs if "Traceback" in log.read_text(errors="replace")}
 
 
 def descendants(pid: int) -> list[psutil.Process]:
@@ -67,6 +94,8 @@ async def wait_gone(processes: list[psutil.Process], timeout: float = 30) -> lis
 
 
 async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_clean_on_ctrl_c(tmp_path) -> None:
+    # Ctrl-C reaches run only (its children have sessions of their own): services stop first (SIGTERM), servers
+    # last, so no service is cut off from its database mid-flight and no log ends in a traceback.
     proc = start_run(tmp_path)
     try:
         await wait_serving(proc, tmp_path)
@@ -106,10 +135,12 @@ async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_cle
         ):
             assert expected in names
 
-        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        ctrl_c(proc)
         assert proc.wait(60) == 0
         assert await wait_gone(children) == []
         assert not (tmp_path / ".asinflow" / "stack.env").exists()
+        assert "stopping: services first, then the servers" in (tmp_path / "run.err").read_text()
+        assert tracebacks(tmp_path) == {}
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -6,7 +6,6 @@ stays ready."""
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import uuid
 from collections import defaultdict
@@ -23,8 +22,7 @@ from tests.support.listings import proposal, publish_proposal, seller, wait_for,
 
 pytestmark = pytest.mark.integration
 
-#: ``ASINFLOW_FAULTS_FULL=1`` (``make test-faults``) sends a 5 MB body on every topic, not only on two.
-FULL = os.environ.get("ASINFLOW_FAULTS_FULL") == "1"
+#: The default run sends a 5 MB body on two topics; the `faults` variant (``make test-faults``) on every one.
 FIVE_MB_TOPICS = {topics.LISTING_PROPOSED, topics.LISTING_DEACTIVATED}
 
 
@@ -39,9 +37,22 @@ def consumers_of() -> dict[str, set[str]]:
 async def test_hostile_input_on_every_topic_loses_no_good_listing_and_leaves_a_trace_of_every_junk_message(
     services, infra, producer, pool
 ) -> None:
+    await hostile_run(services, infra, producer, pool, five_mb_everywhere=False)
+
+
+@pytest.mark.faults
+async def test_hostile_input_with_a_5_mb_body_on_every_topic(services, infra, producer, pool) -> None:
+    await hostile_run(services, infra, producer, pool, five_mb_everywhere=True)
+
+
+async def hostile_run(services, infra, producer, pool, *, five_mb_everywhere: bool) -> None:
     run = uuid.uuid4().hex[:8]
     consumers = consumers_of()
-    junk = [j for topic in sorted(consumers) for j in junk_for(topic, run, five_mb=FULL or topic in FIVE_MB_TOPICS)]
+    junk = [
+        j
+        for topic in sorted(consumers)
+        for j in junk_for(topic, run, five_mb=five_mb_everywhere or topic in FIVE_MB_TOPICS)
+    ]
     sellers = [seller() for _ in range(10)]  # a new seller may create 20 a week: stay below its quota
     good = [proposal(sellers[i % 10], f"GOOD-{i}") for i in range(40)]
     random.Random(run).shuffle(junk)

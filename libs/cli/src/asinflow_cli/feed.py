@@ -12,9 +12,16 @@ from aiokafka import AIOKafkaProducer
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.ids import content_event_id, listing_id
+from asinflow_contracts.limits import MAX_PROPOSAL_BYTES
 from asinflow_contracts.proposal_reading import ProposalRead, read_proposal
 
 SOURCE = "/asinflow/cli"
+#: A NUL byte in the first this many bytes: the file is binary, not JSON Lines.
+SNIFF_BYTES = 8192
+
+
+class FeedFileError(ValueError):
+    """The file cannot be read as a JSON Lines feed at all (as opposed to some bad lines in it)."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +55,28 @@ class FeedLine:
 
 
 def read_feed(path: Path) -> Iterator[FeedLine]:
-    """Every non-blank line of the file, read but not judged; line numbers are 1-based."""
+    """Every non-blank line of the file, read but not judged; line numbers are 1-based. A line over
+    ``MAX_PROPOSAL_BYTES`` is not parsed: it cannot be published (see ``describe_problem``)."""
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             raw = line.strip()
-            if raw:
+            if len(raw) > MAX_PROPOSAL_BYTES:
+                too_large = f"the line is {len(raw):,} bytes; a proposal is at most {MAX_PROPOSAL_BYTES:,}"
+                yield FeedLine(number, raw, ProposalRead(unreadable=too_large))
+            elif raw:
                 yield FeedLine(number, raw, read_proposal(raw))
+
+
+def read_feed_file(path: Path) -> list[FeedLine]:
+    """``read_feed`` of a whole file; ``FeedFileError`` if it is no text file or cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+        if b"\0" in head:
+            raise FeedFileError(f"{path}: a binary file, not JSON Lines (one listing.proposed object a line)")
+        return list(read_feed(path))
+    except OSError as exc:
+        raise FeedFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
 
 def describe_problem(line: FeedLine) -> str | None:

@@ -18,6 +18,7 @@ from asinflow_runtime.settings import InfraSettings
 from pydantic import BaseModel, ValidationError
 
 from asinflow_cli import connect
+from asinflow_cli.errors import validation_message
 from asinflow_cli.publishing import send_event, wait_applied
 
 
@@ -46,8 +47,19 @@ class RegistryLine:
 
 
 def read_registry(path: Path) -> list[RegistryLine]:
+    """Every non-blank line as a registry event; ``RegistryFileError`` names the first bad line."""
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise RegistryFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if b"\0" in content[:8192]:
+        raise RegistryFileError(f"{path}: a binary file, not JSON Lines of registry events")
     lines = []
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, data in enumerate(content.splitlines(), start=1):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RegistryFileError(f"{path}:{number}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
         if not text.strip():
             continue
         try:
@@ -55,12 +67,12 @@ def read_registry(path: Path) -> list[RegistryLine]:
             topic = topics.topic(str(raw["event"]))
             model = REGISTRY_MODELS[topic]
             lines.append(RegistryLine(number, topic, model.model_validate(raw["data"])))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError) as exc:
+            if isinstance(exc, ValidationError):
+                raise RegistryFileError(f"{path}:{number}: {validation_message(exc)}") from exc
             raise RegistryFileError(
                 f'{path}:{number}: expected {{"event": <registry event>, "data": {{...}}}} ({exc})'
             ) from exc
-        except ValidationError as exc:
-            raise RegistryFileError(f"{path}:{number}: {exc}") from exc
     return lines
 
 

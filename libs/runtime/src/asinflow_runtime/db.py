@@ -22,8 +22,17 @@ def migrations_in(folder: Path) -> list[Migration]:
     return [Migration(path.stem, path.read_text()) for path in sorted(folder.glob("*.sql"))]
 
 
-async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 5) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, command_timeout=60)
+async def create_pool(
+    dsn: str, *, min_size: int = 1, max_size: int = 5, application_name: str = "asinflow"
+) -> asyncpg.Pool:
+    """A pool whose connections name their service (``pg_stat_activity.application_name``)."""
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        command_timeout=60,
+        server_settings={"application_name": application_name},
+    )
     assert pool is not None
     return pool
 

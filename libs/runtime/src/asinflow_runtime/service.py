@@ -93,7 +93,9 @@ class ServiceRuntime:
                 [*self.spec.consumes, *(t for t, _ in self.spec.publishes)],
             ),
         )
-        pool = await _until_reachable("postgres", lambda: create_pool(infra.database_url or ""))
+        pool = await _until_reachable(
+            "postgres", lambda: create_pool(infra.database_url or "", application_name=self.spec.name)
+        )
         self.pool = pool
         async with pool.acquire() as conn:
             await migrate(conn, OPS_SCHEMA, ops_migrations())

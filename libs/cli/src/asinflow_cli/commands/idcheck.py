@@ -23,11 +23,23 @@ def check_code(code: str) -> dict[str, object]:
     return {"input": code, "valid": True, "kind": result.kind, "gtin14": result.gtin14, "error": None}
 
 
+def _stdin_codes() -> list[str]:
+    codes = []
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"stdin line {number}: not UTF-8 text ({exc.reason})") from None
+        if line.strip():
+            codes.append(line.rstrip("\r\n"))
+    return codes
+
+
 @click.command("check")
 @click.argument("codes", nargs=-1)
 def id_check(codes: tuple[str, ...]) -> None:
     """Check product codes (GTIN/UPC/EAN/JAN/ISBN); reads stdin, one a line, when none are given."""
-    values = list(codes) if codes else [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+    values = list(codes) if codes else _stdin_codes()
     all_valid = True
     for code in values:
         result = check_code(code)

@@ -11,7 +11,7 @@ from typing import Any
 import click
 from asinflow_activation.adapters.postgres import SCHEMA as ACTIVATION
 from asinflow_activation.adapters.postgres import listing_activation
-from asinflow_contracts import topics
+from asinflow_contracts import limits, topics
 from asinflow_contracts.events import (
     Enforcement,
     InventoryUpdated,
@@ -53,7 +53,7 @@ def inventory_group() -> None:
 @inventory_group.command("set")
 @click.argument("seller_id")
 @click.argument("sku")
-@click.argument("quantity", type=click.IntRange(min=0))
+@click.argument("quantity", type=click.IntRange(0, limits.MAX_QUANTITY))
 def inventory_set(seller_id: str, sku: str, quantity: int) -> None:
     """Set the sellable QUANTITY of a listing (0 makes it inactive, restocking makes it active again)."""
     event = InventoryUpdated(seller_id=seller_id, sku=sku, quantity=quantity, update_id=uuid.uuid4().hex)

@@ -12,7 +12,7 @@ import click
 from asinflow_runtime.settings import InfraSettings
 
 from asinflow_cli import connect, stackfile
-from asinflow_cli.feed import FeedLine, describe_problem, publish_lines, read_feed
+from asinflow_cli.feed import FeedFileError, FeedLine, describe_problem, publish_lines, read_feed_file
 from asinflow_cli.preview import preview_report
 from asinflow_cli.render import report_text
 
@@ -57,7 +57,10 @@ def report_problems(lines: list[FeedLine]) -> int:
 @click.option("--json", "as_json", is_flag=True, help="With --preview: print the report as JSON.")
 def publish(file: Path, preview: bool, as_json: bool) -> None:
     """Publish a JSON Lines feed of listing.proposed v1 events."""
-    lines = list(read_feed(file))
+    try:
+        lines = read_feed_file(file)
+    except FeedFileError as exc:
+        raise click.ClickException(str(exc)) from exc
     skipped = report_problems(lines)
     if preview:
         result: dict[str, Any] = asyncio.run(preview_report(lines))

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
-from asinflow_contracts import topics
+from asinflow_contracts import limits, topics
 from asinflow_contracts.events import CreationRightsRestored, SellerSalesRecorded
 from asinflow_creation_quota.adapters.postgres import SCHEMA as QUOTA
 from asinflow_creation_quota.adapters.redis_quota import QuotaStore
@@ -89,17 +89,20 @@ def sales_group() -> None:
 
 def _decimal(ctx: click.Context, param: click.Parameter, value: str) -> Decimal:
     try:
-        amount = Decimal(value)
+        amount = Decimal(value.strip())
     except InvalidOperation:
         raise click.BadParameter(f"{value!r} is not an amount") from None
-    if amount < 0 or not amount.is_finite():
-        raise click.BadParameter("must be a non-negative amount")
+    if not amount.is_finite() or amount < 0 or amount > limits.MAX_MONEY:
+        raise click.BadParameter(f"{value!r}: must be an amount from 0 to {limits.MAX_MONEY}")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > limits.MONEY_DECIMAL_PLACES:
+        raise click.BadParameter(f"{value!r}: at most {limits.MONEY_DECIMAL_PLACES} decimal places")
     return amount
 
 
 @sales_group.command("record")
 @click.argument("seller_id")
-@click.option("--units", type=click.IntRange(min=0), required=True)
+@click.option("--units", type=click.IntRange(0, limits.MAX_SALES_UNITS), required=True)
 @click.option("--revenue", default="0", callback=_decimal, help="Revenue of those units.")
 @click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="UTC day (default: today).")
 @click.option("--id", "record_id", default=None, help="Record id (default: generated; the same id counts once).")

@@ -1,4 +1,10 @@
-"""Child processes that die with their parent: no orphan servers after a crash, Ctrl-C or kill -9."""
+"""Child processes that die with their parent: no orphan servers after a crash, Ctrl-C or kill -9.
+
+Each child runs in a session (and process group) of its own, so the SIGINT a terminal sends to its foreground
+process group on Ctrl-C reaches only the process that started it, which then stops its children in the order
+it chooses. The kernel still sends each child ``death_signal`` when its parent dies (PR_SET_PDEATHSIG), so
+nothing is orphaned even when the parent is killed with SIGKILL.
+"""
 
 from __future__ import annotations
 
@@ -40,7 +46,8 @@ def spawn(
     user: str | None = None,
     env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start ``argv`` writing to ``log_file``; the kernel sends ``death_signal`` to it if we die."""
+    """Start ``argv`` in a new session writing to ``log_file``; the kernel sends ``death_signal`` to it if the
+    thread that started it dies (so start children from the main thread)."""
     log = log_file.open("ab")
     try:
         return subprocess.Popen(
@@ -49,6 +56,7 @@ def spawn(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent(death_signal),
+            start_new_session=True,
             user=user,
             env=env,
         )
