@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from asinflow_brands.confusables import latin_look_alike, transliterate_to_ascii
 from asinflow_brands.digits import read_digits_as_letters
@@ -54,8 +55,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 _CONNECTORS = frozenset({"and"})
 
 
+@lru_cache(maxsize=65_536)
 def brand_key(name: str) -> str:
-    """The key a brand name is compared on: equal keys are the same brand to the registry."""
+    """The key a brand name is compared on: equal keys are the same brand to the registry (pure, so cached)."""
     visible = _without_invisible_characters(name).translate(_TRADEMARK_SIGNS)
     latin = _fold_look_alikes(unicodedata.normalize("NFKC", visible))
     words = _without_connectors(_words(transliterate_to_ascii(latin).lower()))

@@ -87,9 +87,13 @@ def strip_legal_suffixes(words: Sequence[str]) -> list[str]:
 
 def _trailing_suffix_length(words: Sequence[str]) -> int:
     """How many of the last words form a legal suffix (the longest one that fits), or 0."""
+    if not words:
+        return 0
+    last = words[-1].translate(_LOOSE_SPELLING)
     for length in range(min(_LONGEST_SUFFIX, len(words)), 0, -1):
         tail = words[-length:]
-        if any(_spells(tail, suffix) for suffix in LEGAL_SUFFIXES if len(suffix) == length):
+        # only suffixes whose last word could be spelled by ours (equal words are equal when loosely spelled)
+        if any(_spells(tail, suffix) for suffix in _BY_LENGTH_AND_LAST.get((length, last), ())):
             return length
     return 0
 
@@ -104,3 +108,8 @@ def _spells_word(word: str, suffix_word: str) -> bool:
     return suffix_word in _LOOK_ALIKE_TOLERANT and word.translate(_LOOSE_SPELLING) == suffix_word.translate(
         _LOOSE_SPELLING
     )
+
+
+_BY_LENGTH_AND_LAST: dict[tuple[int, str], list[tuple[str, ...]]] = {}
+for _suffix in LEGAL_SUFFIXES:
+    _BY_LENGTH_AND_LAST.setdefault((len(_suffix), _suffix[-1].translate(_LOOSE_SPELLING)), []).append(_suffix)

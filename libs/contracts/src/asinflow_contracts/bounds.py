@@ -6,11 +6,25 @@ integers outside 64 bits and non-finite numbers. One iterative walk, so a deep b
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from pydantic import BaseModel
 
 from asinflow_contracts.limits import MAX_JSON_DEPTH, MAX_JSON_INTEGER
+
+#: What only a body that may break the bounds contains: an escaped NUL or surrogate, a run of 19+ digits (an
+#: integer near 64 bits), a three-digit exponent, NaN/Infinity. (Inside strings too: a false alarm only costs
+#: the full walk.)
+_SUSPECT = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]|[0-9]{19}|[eE][+-]?[0-9]{3}|NaN|Infinity")
+
+
+def might_break_bounds(raw: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> bool:
+    """A cheap scan of a JSON body: False when it certainly satisfies ``first_problem`` (no suspect token, and
+    fewer brackets than the depth limit, so it cannot nest deeper), True when the full walk must decide."""
+    if raw.count(b"[") + raw.count(b"{") > max_depth:
+        return True
+    return _SUSPECT.search(raw) is not None
 
 
 def first_problem(data: Any, *, max_depth: int = MAX_JSON_DEPTH) -> str | None:

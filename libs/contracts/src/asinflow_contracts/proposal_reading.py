@@ -50,12 +50,13 @@ def read_proposal(raw: bytes | str) -> ProposalRead:
         data = decode_json(raw)
     except Undecodable as exc:  # not UTF-8, not JSON, absurdly deep or long numbers
         return ProposalRead(unreadable=f"not JSON: {exc.detail}")
-    size = len(raw.encode() if isinstance(raw, str) else raw)
-    return read_proposal_data(data, size)
+    body = raw.encode() if isinstance(raw, str) else raw
+    return read_proposal_data(data, len(body), bounds_checked=not bounds.might_break_bounds(body))
 
 
-def read_proposal_data(data: Any, size: int = 0) -> ProposalRead:
-    """Read a proposal from its decoded body; ``size`` is the body's length in bytes."""
+def read_proposal_data(data: Any, size: int = 0, *, bounds_checked: bool = False) -> ProposalRead:
+    """Read a proposal from its decoded body; ``size`` is the body's length in bytes; ``bounds_checked``: a scan
+    of the raw body showed it within the bounds (``bounds.might_break_bounds``), so they need no walk."""
     if not isinstance(data, dict):
         return ProposalRead(unreadable=f"not a JSON object but a {_json_type(data)}")
     seller_id, sku = _named(data, "seller_id"), _named(data, "sku")
@@ -65,7 +66,7 @@ def read_proposal_data(data: Any, size: int = 0) -> ProposalRead:
     if size > MAX_PROPOSAL_BYTES:
         message = f"the proposal is {size:,} bytes; at most {MAX_PROPOSAL_BYTES:,} are accepted"
         return ProposalRead(seller_id=seller_id, sku=sku, errors=[SchemaError("(root)", message)], data=data)
-    if (problem := bounds.first_problem(data)) is not None:
+    if not bounds_checked and (problem := bounds.first_problem(data)) is not None:
         attribute, _, message = problem.partition(": ")
         return ProposalRead(seller_id=seller_id, sku=sku, errors=[SchemaError(attribute, message)], data=data)
     try:
@@ -88,3 +89,15 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(root)"
+
+
+def listing_identity(data: Any) -> tuple[str, str] | str:
+    """``(seller_id, sku)`` of a decoded proposal, or why it cannot be tied to a listing (no full validation:
+    for readers that only need to know which listing a proposal names)."""
+    if not isinstance(data, dict):
+        return f"not a JSON object but a {_json_type(data)}"
+    seller_id, sku = _named(data, "seller_id"), _named(data, "sku")
+    if seller_id is None or sku is None:
+        missing = [k for k, v in (("seller_id", seller_id), ("sku", sku)) if v is None]
+        return f"cannot be tied to a listing: no {' and no '.join(missing)}"
+    return seller_id, sku

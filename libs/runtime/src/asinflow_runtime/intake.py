@@ -4,12 +4,12 @@ A record is read in this order, and the first thing that fails names the dead le
 ``too_large`` (the whole record above ``MAX_MESSAGE_BYTES``), ``bad_headers`` (a header we read is not UTF-8
 text), ``bad_envelope`` (CloudEvents attributes missing, malformed, or ``ce_type`` not the topic; a content
 type other than JSON), ``empty_body`` / ``not_json`` (the body cannot be read as JSON). What is left is a
-``Received``: the envelope and the decoded body, for the service's own contract check.
+``Received``: the envelope and the body, for the service's own contract check, which reads the JSON once
+(``records.validated``: straight into the model when a cheap scan shows the body within bounds).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from asinflow_contracts.codec import Undecodable, decode_json
@@ -24,18 +24,34 @@ _READ = ("content-type",)
 _JSON_TYPES = ("application/json",)
 
 
-@dataclass(frozen=True)
 class Received:
-    """A record whose envelope and JSON body could be read."""
+    """A record whose size, headers and envelope could be read; its body is decoded on first use."""
 
-    record: Any
-    envelope: Envelope
-    data: Any
-    size: int
+    __slots__ = ("_data", "envelope", "raw", "record", "size")
+
+    def __init__(self, record: Any, envelope: Envelope, size: int) -> None:
+        self.record = record
+        self.envelope = envelope
+        self.size = size
+        self.raw: bytes = record.value or b""
+        self._data: Any = _UNSET
 
     @property
     def topic(self) -> str:
         return str(self.record.topic)
+
+    @property
+    def data(self) -> Any:
+        """The decoded JSON body; raises ``Unreadable`` (``empty_body``, ``not_json``) when it is not JSON."""
+        if self._data is _UNSET:
+            try:
+                self._data = decode_json(self.raw)
+            except Undecodable as exc:
+                raise Unreadable(exc.reason, exc.detail) from exc
+        return self._data
+
+
+_UNSET = object()
 
 
 def record_size(record: Any) -> int:
@@ -54,11 +70,9 @@ def receive(record: Any) -> Received:
     if content_type is not None and content_type.split(";")[0].strip().lower() not in _JSON_TYPES:
         raise Unreadable("bad_envelope", f"content-type {content_type[:100]!r}: only application/json is read")
     envelope = _envelope(record, values)
-    try:
-        data = decode_json(record.value)
-    except Undecodable as exc:
-        raise Unreadable(exc.reason, exc.detail) from exc
-    return Received(record, envelope, data, size)
+    if not record.value:
+        raise Unreadable("empty_body", "the body is empty")
+    return Received(record, envelope, size)
 
 
 def read_headers(headers: Any) -> dict[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from asinflow_contracts.base import BOUNDS_CHECKED
+from asinflow_contracts.bounds import might_break_bounds
 from pydantic import BaseModel, ValidationError
 
 from asinflow_runtime.intake import Received
@@ -11,10 +13,18 @@ from asinflow_runtime.messages import Incoming, Unreadable
 
 
 def validated(received: Received, model: type[BaseModel]) -> BaseModel:
-    """The body as ``model``; raises ``Unreadable("schema_invalid")`` naming the first problems."""
+    """The body as ``model``; raises ``Unreadable`` (``not_json``, ``schema_invalid``) naming the problems.
+
+    The JSON is read once: a body that a cheap scan shows within the bounds (``bounds.might_break_bounds``) goes
+    straight from bytes into the model (pydantic's own parser); any other is decoded, walked whole by the
+    bounds check, then validated."""
     try:
+        if not might_break_bounds(received.raw):
+            return model.model_validate_json(received.raw, context={BOUNDS_CHECKED: True})
         return model.model_validate(received.data)
     except ValidationError as exc:
+        if exc.errors(include_url=False)[0]["type"] == "json_invalid":
+            raise Unreadable("not_json", schema_problems(exc)) from exc
         raise Unreadable("schema_invalid", schema_problems(exc)) from exc
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
+from asinflow_contracts.bounds import might_break_bounds
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     ExemptionGranted,
@@ -66,7 +67,8 @@ class ValidationHandler:
     def parse(self, received: Received) -> Incoming:
         if received.topic in EXEMPTION_MODELS:
             return parse_typed(received, EXEMPTION_MODELS)
-        read = read_proposal_data(received.data, received.size)
+        checked = not might_break_bounds(received.raw)
+        read = read_proposal_data(received.data, received.size, bounds_checked=checked)
         if read.unreadable is not None:
             raise Unreadable("unparseable_proposal", read.unreadable)
         return Incoming(received.record, received.envelope, read)

@@ -11,7 +11,7 @@ from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import ListingRef, ListingStateChanged
 from asinflow_contracts.ids import listing_id
-from asinflow_contracts.proposal_reading import read_proposal_data
+from asinflow_contracts.proposal_reading import listing_identity
 from asinflow_contracts.registry import EVENT_MODELS
 from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
@@ -44,16 +44,17 @@ def to_ledger_event(received: Received) -> LedgerEvent:
     if received.topic == topics.LISTING_PROPOSED:
         # A proposal that names its listing is a ledger event even when it breaks the schema: identifier
         # validation rejects it SCHEMA_INVALID, and the ledger records that rejection on this version.
-        read = read_proposal_data(received.data, received.size)
-        if read.seller_id is None or read.sku is None:
-            raise Unreadable("unparseable_proposal", read.unreadable or "no listing identity")
-        batch = read.data.get("batch_id")
+        identity = listing_identity(received.data)
+        if isinstance(identity, str):
+            raise Unreadable("unparseable_proposal", identity)
+        seller_id, sku = identity
+        batch = received.data.get("batch_id")
         return LedgerEvent(
             event_id=envelope.id,
             event_type=received.topic,
-            listing_id=listing_id(read.seller_id, read.sku),
-            seller_id=read.seller_id,
-            sku=read.sku,
+            listing_id=listing_id(seller_id, sku),
+            seller_id=seller_id,
+            sku=sku,
             proposal_id=envelope.id,
             at=envelope.time,
             payload={},
