@@ -195,6 +195,16 @@ async def cpu_snapshot(pool: asyncpg.Pool, run: Run, extra: Iterable[psutil.Proc
     return totals
 
 
+def batch_sizes(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]) -> dict[str, float]:
+    """Records per batch of each service between two readings of its counters."""
+    sizes = {}
+    for s in SERVICES:
+        consumed = after.get(s, {}).get("consumed", 0) - before.get(s, {}).get("consumed", 0)
+        batches = after.get(s, {}).get("batches", 0) - before.get(s, {}).get("batches", 0)
+        sizes[s] = round(consumed / batches, 1) if batches else 0.0
+    return sizes
+
+
 def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     return {k: after.get(k, 0.0) - before.get(k, 0.0) for k in sorted(set(before) | set(after))}
 
@@ -399,13 +409,22 @@ async def main(args: argparse.Namespace) -> None:
         rate = peak / 2
         steady_n = int(rate * args.steady_s)
         steady_msgs = [message(p) for p in products(steady_n, 3)]
+        cpu2, count2 = await cpu_snapshot(pool, run), await counters(pool)
         s_sent = await send_at_rate(producer, topics.LISTING_PROPOSED, steady_msgs, rate)
         await activated.until(set(s_sent), timeout=600)
+        await asyncio.sleep(3)
+        cpu3, count3 = await cpu_snapshot(pool, run), await counters(pool)
+        steady_cpu = cpu_delta(cpu2, cpu3)
         report["steady"] = {
             "offered_per_s": round(rate),
             "seconds": args.steady_s,
             **latency_report(s_sent, activated.arrived),
+            "cpu_ms_per_listing_total": round(
+                sum(v for k, v in steady_cpu.items() if k != "asinflow run") * 1000 / steady_n, 2
+            ),
+            "mean_batch": batch_sizes(count2, count3),
         }
+        report["peak"]["mean_batch"] = batch_sizes(count0, count1)
         if not args.skip_chain_latency:
             c_msgs = [message(p) for p in products(steady_n, 4)]
             cs, ca, _ = await chain(bootstrap, c_msgs, rate, "steady", broker)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 
@@ -19,9 +20,22 @@ from asinflow_contracts.events import (
 from asinflow_contracts.ids import caused_event_id, content_event_id, listing_id
 from asinflow_lifecycle_ledger.adapters.queries import illegal_transitions
 from asinflow_lifecycle_ledger.handlers import LedgerHandler
+from asinflow_runtime.db import migrate, reliability_migrations
+from asinflow_runtime.messages import Outgoing
+from asinflow_runtime.outbox import Outbox
 
 from tests.support.cli import asinflow
-from tests.support.listings import SETTLED, proposal, publish_proposal, publish_raw, seller, wait_for, wait_for_state
+from tests.support.listings import (
+    SETTLED,
+    gtin,
+    proposal,
+    publish_proposal,
+    publish_raw,
+    seller,
+    wait_for,
+    wait_for_proposal,
+    wait_for_state,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -292,3 +306,41 @@ async def test_an_event_whose_cause_never_comes_is_listed_as_an_orphan_with_the_
     assert len(mine) == 1
     assert mine[0]["service"] == "lifecycle-ledger" and mine[0]["sku"] == "ORPHAN"
     assert f"its proposal {unknown_proposal}, which the ledger has not seen" in mine[0]["reason"]
+
+
+async def test_a_fault_free_burst_relays_no_outbox_row_and_no_event_arrives_twice(services, producer, pool) -> None:
+    """Defect 1 of issue 11: rows of a batch transaction that lasted long looked stale to the relay (their
+    created_at was the transaction's start) and were published twice. Every event of a fault-free burst is
+    published once, inline; the relay publishes nothing and no consumer drops a duplicate."""
+    relayed = {name: rt._relay.published if rt._relay else 0 for name, rt in services.items()}
+    duplicates = {name: rt.counters.duplicates for name, rt in services.items()}
+    sellers = [seller() for _ in range(30)]
+    data = [
+        proposal(sellers[i % 30], f"BURST-{i}", identifiers=[{"type": "EAN", "value": gtin(sellers[i % 30], i)}])
+        for i in range(300)
+    ]
+    ids = await asyncio.gather(*(publish_proposal(producer, d) for d in data))
+    for proposal_id in ids:
+        await wait_for_proposal(pool, proposal_id, SETTLED, timeout=120)
+    await asyncio.sleep(3)  # longer than the relay's 2 s: a row it would republish is old enough by now
+    assert {n: rt._relay.published - relayed[n] for n, rt in services.items() if rt._relay} == dict.fromkeys(relayed, 0)
+    assert {n: rt.counters.duplicates - duplicates[n] for n, rt in services.items()} == dict.fromkeys(duplicates, 0)
+
+
+async def test_rows_of_a_long_batch_transaction_are_not_stale_to_the_relay_when_it_commits(infra, pool) -> None:
+    """The mechanism of defect 1, made deterministic: a batch transaction that lasts longer than the relay's
+    2 s grace commits rows the relay must not take as forgotten (their age counts from their insertion), and
+    rows being published inline right now are left alone too."""
+    schema = f"relay_{uuid.uuid4().hex[:8]}"
+    async with pool.acquire() as conn:
+        await migrate(conn, schema, reliability_migrations())
+    outbox = Outbox(schema)
+    event = Outgoing("t", "k", Envelope(id=uuid.uuid4(), type="t", source="/tests"), b"{}")
+    async with pool.acquire() as conn, conn.transaction():
+        await asyncio.sleep(2.5)  # a long batch: everything before the insert took 2.5 s
+        rows = await outbox.add(conn, [event])
+    async with pool.acquire() as conn:
+        assert await outbox.pending(conn, older_than_s=2.0) == []  # fresh: the inline publish is under way
+        await asyncio.sleep(2.1)
+        assert [r.seq for r in await outbox.pending(conn, older_than_s=2.0)] == [rows[0].seq]  # now forgotten
+        assert await outbox.pending(conn, older_than_s=2.0, exclude={rows[0].seq}) == []  # unless in flight

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from aiokafka.structs import OffsetAndMetadata
@@ -54,8 +55,8 @@ class BatchConsumer:
         self.pipeline = pipeline
         self.settings = settings
         self.health = health
+        self.topics = list(topics)
         self.consumer = AIOKafkaConsumer(
-            *topics,
             bootstrap_servers=bootstrap_servers,
             group_id=name,
             enable_auto_commit=False,
@@ -68,8 +69,14 @@ class BatchConsumer:
         )
         self._task: asyncio.Task[None] | None = None
         self._busy = asyncio.Lock()
+        # Offsets of applied batches not committed yet: committed at most every ``commit_interval_ms``, when the
+        # consumer has nothing to fetch, when partitions are revoked, and at stop (a crash redelivers them and
+        # the inbox drops the duplicates).
+        self._uncommitted: dict[TopicPartition, OffsetAndMetadata] = {}
+        self._committed_at = 0.0
 
     async def start(self) -> None:
+        self.consumer.subscribe(topics=self.topics, listener=_CommitOnRevoke(self))
         await self.consumer.start()
         self._task = asyncio.create_task(self._run(), name=f"{self.name}-consume")
 
@@ -83,6 +90,8 @@ class BatchConsumer:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
+        await self.pipeline.drain()
+        await self.commit_pending()
         await self.consumer.stop()
 
     @property
@@ -99,6 +108,7 @@ class BatchConsumer:
                 await asyncio.sleep(1.0)
                 continue
             if not batches:
+                await self.commit_pending()  # idle: nothing left uncommitted for long
                 continue
             async with self._busy:
                 records = [r for rs in batches.values() for r in rs]
@@ -118,18 +128,39 @@ class BatchConsumer:
                     _log.warning("%s: consumer resumed; the batch it stopped on is applied", self.name)
                     self.health.halted = None
                     halted = Backoff(self.settings.retry_initial_s, self.settings.halt_retry_max_s)
-                await self._commit(batches)
+                self._uncommitted.update(
+                    {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in batches.items()}
+                )
+                if time.monotonic() - self._committed_at >= self.settings.commit_interval_ms / 1000:
+                    await self.commit_pending()
 
     def _rewind(self, batches: dict[TopicPartition, list[Any]]) -> None:
         for tp, records in batches.items():
             with contextlib.suppress(IllegalStateError):  # no longer assigned: its new owner starts there anyway
                 self.consumer.seek(tp, records[0].offset)
 
-    async def _commit(self, batches: dict[TopicPartition, list[Any]]) -> None:
-        offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in batches.items()}
+    async def commit_pending(self) -> None:
+        """Commit the offsets of every batch applied so far."""
+        if not self._uncommitted:
+            return
+        offsets, self._uncommitted = self._uncommitted, {}
+        self._committed_at = time.monotonic()
         try:
             await self.consumer.commit(offsets)
         except (CommitFailedError, IllegalStateError, KafkaError) as exc:
             # A rebalance moved the partitions: their new owner gets these records again and drops them as
             # duplicates (the effects are committed in the inbox).
             _log.warning("%s: offsets not committed (%s); the records will be seen again", self.name, exc)
+
+
+class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka has no type stubs
+    """Before partitions move to another instance, commit what was applied from them."""
+
+    def __init__(self, owner: BatchConsumer) -> None:
+        self.owner = owner
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        await self.owner.commit_pending()
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        return None

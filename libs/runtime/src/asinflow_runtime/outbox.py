@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -73,15 +73,20 @@ class Outbox:
             if e.envelope.id in seq_of
         ]
 
-    async def pending(self, conn: asyncpg.Connection, older_than_s: float, limit: int = 1000) -> list[PendingRow]:
+    async def pending(
+        self, conn: asyncpg.Connection, older_than_s: float, limit: int = 1000, exclude: Collection[int] = ()
+    ) -> list[PendingRow]:
+        """Rows not published, older than ``older_than_s``, except ``exclude`` (being published right now)."""
         rows = await conn.fetch(
             f"""
             SELECT seq, topic, key, headers, payload FROM {self.table}
             WHERE published_at IS NULL AND failed_at IS NULL AND created_at < now() - make_interval(secs => $1)
+              AND NOT (seq = ANY($3::bigint[]))
             ORDER BY seq LIMIT $2
             """,
             older_than_s,
             limit,
+            list(exclude),
         )
         return [_row(r) for r in rows]
 
@@ -175,8 +180,10 @@ class OutboxRelay:
         *,
         interval_s: float = 1.0,
         before_scan: Callable[[], Awaitable[None]] | None = None,
+        in_flight: Callable[[], Collection[int]] = frozenset,
     ) -> None:
         self.before_scan = before_scan
+        self.in_flight = in_flight
         self.outbox = outbox
         self.pool = pool
         self.producer = producer
@@ -191,7 +198,7 @@ class OutboxRelay:
         if self.before_scan is not None:
             await self.before_scan()  # rows published inline but not marked yet are not pending
         async with self.pool.acquire() as conn:
-            rows = await self.outbox.pending(conn, older_than_s)
+            rows = await self.outbox.pending(conn, older_than_s, exclude=self.in_flight())
         if not rows:
             return 0
         sent = await publish_rows(self.producer, rows)

@@ -83,6 +83,11 @@ class BatchPipeline:
         # fewer per batch). Losing this list in a crash only means the relay publishes them once more.
         self._published_unmarked: list[int] = []
         self._poison_times: deque[float] = deque()
+        # Publishes whose acknowledgements are still awaited, and the rows they carry (the relay leaves those
+        # alone). A batch's events are durable once its transaction commits (the outbox), so the next batch
+        # need not wait for the broker's acknowledgements of this one: they are awaited in the background.
+        self._publishing: deque[asyncio.Task[None]] = deque()
+        self.in_flight: set[int] = set()
 
     async def process(self, records: Sequence[Any]) -> None:
         """Apply a batch; returns when every effect is committed and every dead letter is on the broker.
@@ -154,10 +159,9 @@ class BatchPipeline:
         marking, self._published_unmarked = self._published_unmarked, []
         try:
             async with self.pool.acquire() as conn, conn.transaction():
-                fresh = await self.inbox.claim(conn, items)
+                fresh = await self.inbox.claim(conn, items, mark_outbox=(self.outbox.table, marking))
                 outgoing = await self.handler.apply(conn, fresh) if fresh else []
                 rows = await self.outbox.add(conn, outgoing)
-                await self.outbox.mark_published(conn, marking)
         except BaseException:
             self._published_unmarked = marking + self._published_unmarked
             raise
@@ -177,23 +181,43 @@ class BatchPipeline:
         await self._publish(rows)
 
     async def _publish(self, rows: list[PendingRow]) -> None:
-        """Publish committed rows; any row the broker does not take is left to the outbox relay (never raises
-        for it: the effects are committed, and the relay retries or reports the row)."""
+        """Hand committed rows to the producer and await their acknowledgements in the background (at most
+        ``max_publishing`` batches outstanding). A row the broker does not take is left to the outbox relay:
+        the effects are committed, and the relay retries or reports the row."""
         self.counters.emitted += len(rows)
         if not rows:
             return
-        sent = await publish_rows(self.producer, rows)
+        while len(self._publishing) >= self.settings.max_publishing:
+            await asyncio.shield(self._publishing[0])
+        self.in_flight.update(r.seq for r in rows)
+        task = asyncio.create_task(self._acknowledged(rows))
+        self._publishing.append(task)
+        task.add_done_callback(self._publishing.remove)
+
+    async def _acknowledged(self, rows: list[PendingRow]) -> None:
+        try:
+            sent = await publish_rows(self.producer, rows)
+        except Exception as exc:  # never fatal: the relay takes the rows over
+            _log.warning("inline publish of %d row(s) failed (%s); the outbox relay takes them over", len(rows), exc)
+            return
+        finally:
+            self.in_flight.difference_update(r.seq for r in rows)
         self._published_unmarked.extend(r.seq for r in sent.published)
         self.counters.published += len(sent.published)
         left = [*sent.retry, *sent.refused]
         if left:
-            row, exc = left[0]
+            row, error = left[0]
             _log.warning(
                 "inline publish of %d row(s) failed (first: %s: %s); the outbox relay takes them over",
                 len(left),
                 row.topic,
-                f"{type(exc).__name__}: {exc}"[:300],
+                f"{type(error).__name__}: {error}"[:300],
             )
+
+    async def drain(self) -> None:
+        """Wait for every outstanding publish (at stop, and when the service has nothing else to do)."""
+        while self._publishing:
+            await asyncio.gather(*list(self._publishing), return_exceptions=True)
 
     async def flush_marks(self) -> None:
         """Mark published rows now (the service calls it when idle and at stop)."""

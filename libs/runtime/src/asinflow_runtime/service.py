@@ -106,7 +106,10 @@ class ServiceRuntime:
         self.pipeline = BatchPipeline(
             self.spec.name, self.spec.schema, handler, pool, self.producer, self.consumer, self.counters
         )
-        self._relay = OutboxRelay(self._outbox, pool, self.producer, before_scan=self.pipeline.flush_marks)
+        pipeline = self.pipeline
+        self._relay = OutboxRelay(
+            self._outbox, pool, self.producer, before_scan=pipeline.flush_marks, in_flight=lambda: pipeline.in_flight
+        )
         self._started_at = datetime.now(UTC)
         self.batches = BatchConsumer(
             self.spec.name,
@@ -140,6 +143,7 @@ class ServiceRuntime:
         self._tasks = []
         if self.pipeline is not None:
             with contextlib.suppress(Exception):
+                await self.pipeline.drain()
                 await self.pipeline.flush_marks()
         if self.producer is not None:
             with contextlib.suppress(Exception):

@@ -48,6 +48,11 @@ class ConsumerSettings(BaseSettings):
     #: At most this many poison messages (a message the handler fails on while others of its batch apply) are
     #: dead-lettered within ``poison_window_s``; more, or a batch of which nothing applies, is our own fault:
     #: the consumer stops without acknowledging and tries again with backoff up to ``halt_retry_max_s``.
+    #: Batches whose published events may await the broker's acknowledgement while the next batch is applied.
+    max_publishing: int = 4
+    #: Offsets are committed at most this often (and at a rebalance and at stop): a crash redelivers at most
+    #: that much, which the inbox drops as duplicates.
+    commit_interval_ms: int = 200
     poison_limit: int = 3
     poison_window_s: float = 600.0
     halt_retry_max_s: float = 30.0
