@@ -23,6 +23,7 @@ from asinflow_identifier_validation.app import SPEC as VALIDATION
 from asinflow_lifecycle_ledger.app import SPEC as LEDGER
 from asinflow_runtime.service import ServiceRuntime
 from asinflow_runtime.settings import ConsumerSettings, InfraSettings
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from tests.support.brands import EXAMPLE_REGISTRY, registry_event
 
@@ -39,11 +40,17 @@ QUOTA_SETTINGS = QuotaSettings(
 
 
 @pytest.fixture(scope="session")
+def spans() -> InMemorySpanExporter:
+    """Every span the in-process services record (tests of tracing read it)."""
+    return InMemorySpanExporter()
+
+
+@pytest.fixture(scope="session")
 async def services(
-    infra: InfraSettings, producer: AIOKafkaProducer, pool: asyncpg.Pool
+    infra: InfraSettings, producer: AIOKafkaProducer, pool: asyncpg.Pool, spans: InMemorySpanExporter
 ) -> AsyncIterator[dict[str, ServiceRuntime]]:
     runtimes = {
-        spec.name: ServiceRuntime(spec, infra, ConsumerSettings(fetch_max_wait_ms=50))
+        spec.name: ServiceRuntime(spec, infra, ConsumerSettings(fetch_max_wait_ms=50), span_exporter=spans)
         for spec in (
             LEDGER,
             VALIDATION,

@@ -30,6 +30,9 @@ class Envelope:
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
     causation_id: uuid.UUID | None = None
     causation_type: str | None = None
+    #: W3C Trace Context of the span that emitted the event (CloudEvents' distributed-tracing extension).
+    traceparent: str | None = None
+    tracestate: str | None = None
 
     @classmethod
     def caused_by(cls, cause_id: uuid.UUID, cause_type: str, event_type: str, *, source: str, subject: str) -> Envelope:
@@ -59,6 +62,10 @@ class Envelope:
             headers.append(("ce_causationid", str(self.causation_id).encode()))
         if self.causation_type is not None:
             headers.append(("ce_causationtype", self.causation_type.encode()))
+        if self.traceparent is not None:
+            headers.append(("traceparent", self.traceparent.encode()))
+        if self.tracestate:
+            headers.append(("tracestate", self.tracestate.encode()))
         return headers
 
     @classmethod
@@ -98,6 +105,8 @@ class Envelope:
             time=time,
             causation_id=causation_id,
             causation_type=values.get("ce_causationtype"),
+            traceparent=values.get("traceparent") or values.get("ce_traceparent"),
+            tracestate=values.get("tracestate") or values.get("ce_tracestate"),
         )
 
 

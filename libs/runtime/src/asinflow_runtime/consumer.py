@@ -74,6 +74,7 @@ class BatchConsumer:
         # the inbox drops the duplicates).
         self._uncommitted: dict[TopicPartition, OffsetAndMetadata] = {}
         self._committed_at = 0.0
+        self._next: dict[TopicPartition, int] = {}  # the next offset to apply, per partition
 
     async def start(self) -> None:
         self.consumer.subscribe(topics=self.topics, listener=_CommitOnRevoke(self))
@@ -109,6 +110,7 @@ class BatchConsumer:
                 continue
             if not batches:
                 await self.commit_pending()  # idle: nothing left uncommitted for long
+                self.update_lag()
                 continue
             async with self._busy:
                 records = [r for rs in batches.values() for r in rs]
@@ -131,8 +133,22 @@ class BatchConsumer:
                 self._uncommitted.update(
                     {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in batches.items()}
                 )
+                self._next.update({tp: records[-1].offset + 1 for tp, records in batches.items()})
+                self.update_lag()
                 if time.monotonic() - self._committed_at >= self.settings.commit_interval_ms / 1000:
                     await self.commit_pending()
+
+    def update_lag(self) -> None:
+        """Records each assigned partition holds beyond what was applied (the broker's high watermark, as
+        last seen in a fetch, minus the next offset to apply)."""
+        metrics = self.pipeline.metrics
+        for tp in self.consumer.assignment():
+            highwater = self.consumer.highwater(tp)
+            if highwater is None:
+                continue
+            # nothing fetched from it since it was assigned while fetches saw its watermark: it is at the end
+            applied = self._next.get(tp, highwater)
+            metrics.lag.labels(metrics.service, tp.topic, str(tp.partition)).set(max(0, highwater - applied))
 
     def _rewind(self, batches: dict[TopicPartition, list[Any]]) -> None:
         for tp, records in batches.items():

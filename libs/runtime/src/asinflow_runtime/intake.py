@@ -19,8 +19,8 @@ from asinflow_contracts.limits import MAX_MESSAGE_BYTES
 
 from asinflow_runtime.messages import Unreadable
 
-#: Headers whose values the runtime reads (strictly, as UTF-8). Other headers travel untouched.
-_READ = ("content-type",)
+#: Headers whose values the runtime reads (strictly, as UTF-8) besides ``ce_*``. Others travel untouched.
+_READ = ("content-type", "traceparent", "tracestate")
 _JSON_TYPES = ("application/json",)
 
 
@@ -95,7 +95,7 @@ def _envelope(record: Any, values: dict[str, str]) -> Envelope:
     try:
         if "ce_id" in values:
             envelope = Envelope.from_values(values)
-        elif any(key.startswith("ce_") for key in values):
+        elif any(key.startswith("ce_") and key not in ("ce_traceparent", "ce_tracestate") for key in values):
             raise EnvelopeError("CloudEvents headers without ce_id")
         else:
             subject = record.key.decode("utf-8", "replace")[:200] if record.key else None
@@ -104,6 +104,8 @@ def _envelope(record: Any, values: dict[str, str]) -> Envelope:
                 type=record.topic,
                 source="upstream",
                 subject=subject,
+                traceparent=values.get("traceparent") or values.get("ce_traceparent"),
+                tracestate=values.get("tracestate"),
             )
     except EnvelopeError as exc:
         raise Unreadable("bad_envelope", str(exc)[:500]) from exc

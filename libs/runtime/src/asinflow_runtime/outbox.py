@@ -130,6 +130,18 @@ class Outbox:
         assert row is not None
         return int(row["pending"]), int(row["failed"])
 
+    async def counts_and_age(self, conn: asyncpg.Connection | asyncpg.Pool) -> tuple[int, int, float]:
+        """(pending, failed) rows and the age in seconds of the oldest pending one (0 when none)."""
+        row = await conn.fetchrow(
+            f"""SELECT count(*) FILTER (WHERE failed_at IS NULL) AS pending,
+                       count(*) FILTER (WHERE failed_at IS NOT NULL) AS failed,
+                       coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE failed_at IS NULL)), 0)
+                         AS oldest
+                FROM {self.table} WHERE published_at IS NULL"""
+        )
+        assert row is not None
+        return int(row["pending"]), int(row["failed"]), float(row["oldest"])
+
     async def count_pending(self, conn: asyncpg.Connection | asyncpg.Pool) -> int:
         return (await self.counts(conn))[0]
 

@@ -21,8 +21,10 @@ import asyncio
 import logging
 import time
 import traceback
-from collections import deque
+import uuid
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 import asyncpg
@@ -31,9 +33,12 @@ from aiokafka import AIOKafkaProducer
 from asinflow_runtime.deadletter import DeadLetter, publish_dead_letters
 from asinflow_runtime.inbox import Inbox
 from asinflow_runtime.intake import Received, receive
+from asinflow_runtime.logs import record_fields
 from asinflow_runtime.messages import Counters, Incoming, Outgoing, Unreadable
+from asinflow_runtime.metrics import ServiceMetrics
 from asinflow_runtime.outbox import Outbox, PendingRow, publish_rows
 from asinflow_runtime.settings import ConsumerSettings
+from asinflow_runtime.tracing import Span, Tracing, traceparent_of
 from asinflow_runtime.transient import Backoff, is_transient
 
 _log = logging.getLogger(__name__)
@@ -70,8 +75,15 @@ class BatchPipeline:
         producer: AIOKafkaProducer,
         settings: ConsumerSettings | None = None,
         counters: Counters | None = None,
+        metrics: ServiceMetrics | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self.service = service
+        self.metrics = metrics or ServiceMetrics(service)
+        self.tracing = tracing or Tracing(service)
+        # The span of each event of the batch being applied, by event id and by listing (key): an emitted
+        # event's span is a child of the span of the event that caused it.
+        self._spans: dict[Any, Span] = {}
         self.handler = handler
         self.pool = pool
         self.producer = producer
@@ -92,8 +104,11 @@ class BatchPipeline:
     async def process(self, records: Sequence[Any]) -> None:
         """Apply a batch; returns when every effect is committed and every dead letter is on the broker.
         Raises ``ConsumerHalted`` (nothing acknowledged) when the batch fails for a fault of ours."""
+        started = time.perf_counter()
         self.counters.batches += 1
         self.counters.consumed += len(records)
+        self.metrics.per_topic(self.metrics.consumed, (r.topic for r in records))
+        self.metrics.batch_size.labels(self.service).observe(len(records))
         items: list[Incoming] = []
         letters: list[DeadLetter] = []
         broken: list[tuple[Any, BaseException]] = []  # the parser itself failed: a bug, judged like a handler's
@@ -103,18 +118,58 @@ class BatchPipeline:
             except Unreadable as exc:
                 letters.append(_letter(record, exc.reason, exc.detail))
             except Exception as exc:
-                _log.exception("parser failed on %s[%s]@%s", record.topic, record.partition, record.offset)
+                _log.exception("parser failed", extra=record_fields(record))
                 broken.append((record, exc))
+        self.metrics.ages((i.topic, i.envelope.time) for i in items)
+        self._spans = self._start_spans(items)
         failed = [(record, exc) for record, exc in broken]
         applied = 0
-        if items:
-            applied, failures = await self._apply_all(items)
-            failed += [(item.record, exc) for item, exc in failures]
-        if failed:
-            letters += self._judge(failed, applied)
+        try:
+            if items:
+                applied, failures = await self._apply_all(items)
+                failed += [(item.record, exc) for item, exc in failures]
+            if failed:
+                letters += self._judge(failed, applied)
+        finally:
+            self._end_spans()
         if letters:
             self.counters.add_reasons(letter.reason for letter in letters)
             await self._dead_letter(letters)
+        self.metrics.batch_duration.labels(self.service).observe(time.perf_counter() - started)
+
+    def _start_spans(self, items: list[Incoming]) -> dict[Any, Span]:
+        spans: dict[Any, Span] = {}
+        for item in items:
+            envelope = item.envelope
+            attributes = {
+                "messaging.kafka.partition": str(item.record.partition),
+                "messaging.message.id": str(envelope.id),
+            }
+            if envelope.subject:
+                attributes["asinflow.subject"] = envelope.subject
+            span = self.tracing.consume(item.topic, envelope.id, envelope.traceparent, attributes)
+            spans[envelope.id] = span
+            if envelope.subject:
+                spans.setdefault(envelope.subject, span)
+        return spans
+
+    def _end_spans(self) -> None:
+        for key, span in self._spans.items():
+            if isinstance(key, uuid.UUID):
+                span.end()
+        self._spans = {}
+
+    def _traced(self, outgoing: list[Outgoing]) -> list[Outgoing]:
+        """Each event with the ``traceparent`` of its own publish span, a child of its cause's span (found by
+        causation id, else by listing)."""
+        traced = []
+        for out in outgoing:
+            envelope = out.envelope
+            parent = self._spans.get(envelope.causation_id) or self._spans.get(out.key)
+            span = self.tracing.publish(out.topic, parent, {"messaging.message.id": str(envelope.id)})
+            traced.append(replace(out, envelope=replace(envelope, traceparent=traceparent_of(span))))
+            span.end()
+        return traced
 
     async def _apply_all(self, items: list[Incoming]) -> tuple[int, list[tuple[Incoming, BaseException]]]:
         """Apply the batch; when that fails, one message at a time. Returns (applied, failures)."""
@@ -143,6 +198,7 @@ class BatchPipeline:
         where = f"{first_record.topic}[{first_record.partition}]@{first_record.offset}"
         if others_ok == 0 or len(self._poison_times) + len(failed) > self.settings.poison_limit:
             self.counters.halts += 1
+            self.metrics.halts.labels(self.service).inc()
             raise ConsumerHalted(
                 f"{len(failed)} message(s) failed in the handler and {others_ok} other(s) applied "
                 f"(first: {where}: {summary}); a fault of ours, not of the messages: stopped without acknowledging"
@@ -160,13 +216,18 @@ class BatchPipeline:
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 fresh = await self.inbox.claim(conn, items, mark_outbox=(self.outbox.table, marking))
-                outgoing = await self.handler.apply(conn, fresh) if fresh else []
+                outgoing = self._traced(await self.handler.apply(conn, fresh)) if fresh else []
                 rows = await self.outbox.add(conn, outgoing)
         except BaseException:
             self._published_unmarked = marking + self._published_unmarked
             raise
         self.counters.applied += len(fresh)
         self.counters.duplicates += len(items) - len(fresh)
+        self.metrics.per_topic(self.metrics.applied, (i.topic for i in fresh))
+        if len(fresh) < len(items):
+            fresh_ids = {i.event_id for i in fresh}
+            self.metrics.per_topic(self.metrics.duplicates, (i.topic for i in items if i.event_id not in fresh_ids))
+        self.metrics.decided((o.topic, o.payload) for o in outgoing)
         await self._publish(rows)
         return len(fresh)
 
@@ -176,8 +237,9 @@ class BatchPipeline:
         if tick is None:
             return
         async with self.pool.acquire() as conn, conn.transaction():
-            outgoing = await tick(conn)
+            outgoing = self._traced(await tick(conn))
             rows = await self.outbox.add(conn, outgoing)
+        self.metrics.decided((o.topic, o.payload) for o in outgoing)
         await self._publish(rows)
 
     async def _publish(self, rows: list[PendingRow]) -> None:
@@ -187,6 +249,7 @@ class BatchPipeline:
         self.counters.emitted += len(rows)
         if not rows:
             return
+        self.metrics.per_topic(self.metrics.emitted, (r.topic for r in rows))
         while len(self._publishing) >= self.settings.max_publishing:
             await asyncio.shield(self._publishing[0])
         self.in_flight.update(r.seq for r in rows)
@@ -204,6 +267,7 @@ class BatchPipeline:
             self.in_flight.difference_update(r.seq for r in rows)
         self._published_unmarked.extend(r.seq for r in sent.published)
         self.counters.published += len(sent.published)
+        self.metrics.per_topic(self.metrics.published, (r.topic for r in sent.published))
         left = [*sent.retry, *sent.refused]
         if left:
             row, error = left[0]
@@ -237,9 +301,17 @@ class BatchPipeline:
                 letter.offset,
                 letter.reason,
                 letter.error[:200],
+                extra={
+                    "topic": letter.topic,
+                    "partition": letter.partition,
+                    "offset": letter.offset,
+                    "reason": letter.reason,
+                },
             )
         await self._retrying(lambda: publish_dead_letters(self.producer, self.service, letters, self.pool))
         self.counters.dead_lettered += len(letters)
+        for (topic, reason), n in Counter((x.topic, x.reason) for x in letters).items():
+            self.metrics.dead_letters.labels(self.service, topic, reason).inc(n)
 
     async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
         backoff = Backoff(self.settings.retry_initial_s, self.settings.retry_max_s)
@@ -251,6 +323,7 @@ class BatchPipeline:
                     raise
                 delay = backoff.next_delay()
                 self.counters.retries += 1
+                self.metrics.retries.labels(self.service).inc()
                 _log.warning("transient failure (%s: %s); retrying in %.1fs", type(exc).__name__, exc, delay)
                 await asyncio.sleep(delay)
 

@@ -20,15 +20,20 @@ from typing import TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from opentelemetry.sdk.trace.export import SpanExporter
 from pydantic import BaseModel
 
+from asinflow_runtime import logs
 from asinflow_runtime.consumer import BatchConsumer, Health
 from asinflow_runtime.db import Migration, create_pool, migrate, reliability_migrations
+from asinflow_runtime.endpoints import Check, Endpoints, HttpServer
 from asinflow_runtime.kafka import ensure_topics, new_producer
 from asinflow_runtime.messages import Counters
+from asinflow_runtime.metrics import ServiceMetrics
 from asinflow_runtime.outbox import Outbox, OutboxRelay
 from asinflow_runtime.pipeline import BatchHandler, BatchPipeline
-from asinflow_runtime.settings import ConsumerSettings, InfraSettings
+from asinflow_runtime.settings import ConsumerSettings, HttpSettings, InfraSettings
+from asinflow_runtime.tracing import Tracing
 from asinflow_runtime.transient import Backoff, is_transient
 
 _log = logging.getLogger(__name__)
@@ -42,6 +47,7 @@ def ops_migrations() -> list[Migration]:
     return [
         Migration("0001_heartbeat", (sql / "ops.sql").read_text()),
         Migration("0002_reason_and_dead_letter_bodies", (sql / "ops_0002.sql").read_text()),
+        Migration("0003_http_url", (sql / "ops_0003.sql").read_text()),
     ]
 
 
@@ -69,11 +75,17 @@ class ServiceRuntime:
     infra: InfraSettings
     consumer: ConsumerSettings = field(default_factory=ConsumerSettings)
     counters: Counters = field(default_factory=Counters)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    #: Where spans go (tests pass an in-memory exporter); None: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    span_exporter: SpanExporter | None = None
 
     def __post_init__(self) -> None:
         self.infra.require_complete()
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.health = Health()
+        self.metrics = ServiceMetrics(self.spec.name)
+        self.tracing = Tracing(self.spec.name, self.span_exporter)
+        self.server: HttpServer | None = None
         self.pool: asyncpg.Pool | None = None
         self.producer: AIOKafkaProducer | None = None
         self.pipeline: BatchPipeline | None = None
@@ -82,6 +94,7 @@ class ServiceRuntime:
         self._outbox = Outbox(self.spec.schema)
         self._tasks: list[asyncio.Task[None]] = []
         self._started_at = datetime.now(UTC)
+        self._relay_counted = 0
 
     async def start(self) -> None:
         infra = self.infra
@@ -104,7 +117,15 @@ class ServiceRuntime:
         await self.producer.start()
         handler = self.spec.make_handler(pool)
         self.pipeline = BatchPipeline(
-            self.spec.name, self.spec.schema, handler, pool, self.producer, self.consumer, self.counters
+            self.spec.name,
+            self.spec.schema,
+            handler,
+            pool,
+            self.producer,
+            self.consumer,
+            self.counters,
+            self.metrics,
+            self.tracing,
         )
         pipeline = self.pipeline
         self._relay = OutboxRelay(
@@ -121,6 +142,9 @@ class ServiceRuntime:
             fetch_max_wait_ms=self.spec.fetch_max_wait_ms,
         )
         await self.batches.start()
+        endpoints = Endpoints(self.spec.name, self.metrics.registry, self._checks(handler), self._scrape)
+        self.server = HttpServer(endpoints.app(), self.http.http_host, self.http.http_port)
+        await self.server.start()
         self._tasks = [
             asyncio.create_task(self._relay.run(), name=f"{self.spec.name}-relay"),
             asyncio.create_task(self._heartbeat(), name=f"{self.spec.name}-heartbeat"),
@@ -129,10 +153,12 @@ class ServiceRuntime:
             self._tasks.append(
                 asyncio.create_task(self._ticker(self.spec.tick_interval_s), name=f"{self.spec.name}-tick")
             )
-        _log.info("%s started (%s)", self.spec.name, self.instance)
+        _log.info("%s started (%s); endpoints on %s", self.spec.name, self.instance, self.server.url)
 
     async def stop(self) -> None:
         """Stop fetching (the batch in hand finishes), then the periodic tasks, then close the connections."""
+        if self.server is not None:
+            await self.server.stop()
         if self.batches is not None:
             await self.batches.stop()
         for task in self._tasks:
@@ -153,6 +179,7 @@ class ServiceRuntime:
                 await self._beat(ready=False, reason="stopped")
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.pool.close(), timeout=10)
+        self.tracing.shutdown()
         _log.info("%s stopped", self.spec.name)
 
     async def serve(self) -> None:
@@ -174,6 +201,49 @@ class ServiceRuntime:
         if self.batches is not None and not self.batches.running:
             return "consumer loop ended"
         return None
+
+    def _checks(self, handler: BatchHandler) -> dict[str, Check]:
+        """What /readyz checks: the broker, PostgreSQL, the consumer, and the handler's own (Redis…)."""
+        assert self.pool is not None and self.producer is not None
+        pool, producer = self.pool, self.producer
+
+        async def kafka() -> str | None:
+            await producer.client.fetch_all_metadata()
+            return None
+
+        async def postgres() -> str | None:
+            await pool.fetchval("SELECT 1")
+            return None
+
+        async def consumer() -> str | None:
+            return self.not_ready_reason()
+
+        checks: dict[str, Check] = {"kafka": kafka, "postgres": postgres, "consumer": consumer}
+        own = getattr(handler, "health_checks", None)
+        if own is not None:
+            checks.update(own())
+        return checks
+
+    async def _scrape(self) -> None:
+        await self._refresh_gauges()
+        if self.batches is not None:
+            self.batches.update_lag()
+
+    async def _refresh_gauges(self) -> tuple[int, int]:
+        """Gauges read from the database (scrapes and heartbeats refresh them); returns the outbox's pending and
+        failed rows."""
+        assert self.pool is not None
+        pending, failed, oldest = await self._outbox.counts_and_age(self.pool)
+        self.metrics.outbox_pending.labels(self.spec.name).set(pending)
+        self.metrics.outbox_failed.labels(self.spec.name).set(failed)
+        self.metrics.outbox_oldest.labels(self.spec.name).set(oldest)
+        self.metrics.relayed.labels(self.spec.name)  # present from the start, 0 until the relay publishes
+        self.metrics.ready.labels(self.spec.name).set(1 if self.not_ready_reason() is None else 0)
+        if self._relay is not None:
+            counted = self.metrics.relayed.labels(self.spec.name)
+            counted.inc(self._relay.published - self._relay_counted)
+            self._relay_counted = self._relay.published
+        return pending, failed
 
     async def _ticker(self, interval_s: float) -> None:
         assert self.pipeline is not None
@@ -201,7 +271,7 @@ class ServiceRuntime:
 
     async def _beat(self, *, ready: bool, reason: str | None) -> None:
         assert self.pool is not None
-        pending, failed = await self._outbox.counts(self.pool)
+        pending, failed = await self._refresh_gauges()
         relay = self._relay
         counters = {
             **self.counters.as_dict(),
@@ -214,11 +284,11 @@ class ServiceRuntime:
         await self.pool.execute(
             f"""
             INSERT INTO {OPS_SCHEMA}.service_heartbeat
-                (service, instance, started_at, beat_at, ready, counters, reason)
-            VALUES ($1, $2, $3, now(), $4, $5::jsonb, $6)
+                (service, instance, started_at, beat_at, ready, counters, reason, http_url)
+            VALUES ($1, $2, $3, now(), $4, $5::jsonb, $6, $7)
             ON CONFLICT (service) DO UPDATE SET instance = excluded.instance, started_at = excluded.started_at,
                 beat_at = excluded.beat_at, ready = excluded.ready, counters = excluded.counters,
-                reason = excluded.reason
+                reason = excluded.reason, http_url = excluded.http_url
             """,
             self.spec.name,
             self.instance,
@@ -226,6 +296,7 @@ class ServiceRuntime:
             ready,
             json.dumps(counters),
             reason,
+            self.server.url if self.server is not None else None,
         )
 
 
@@ -245,8 +316,5 @@ async def _until_reachable(what: str, connect: Callable[[], Awaitable[T]]) -> T:
 
 def run_service(spec: ServiceSpec) -> None:
     """Entry point of ``python -m asinflow_<service>``."""
-    logging.basicConfig(
-        level=os.environ.get("ASINFLOW_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(spec.name)
     asyncio.run(ServiceRuntime(spec, InfraSettings()).serve())

@@ -56,3 +56,13 @@ class ConsumerSettings(BaseSettings):
     poison_limit: int = 3
     poison_window_s: float = 600.0
     halt_retry_max_s: float = 30.0
+
+
+class HttpSettings(BaseSettings):
+    """Where a service serves /livez, /readyz and /metrics; env ``ASINFLOW_HTTP_HOST`` / ``ASINFLOW_HTTP_PORT``
+    (port 0: any free port; the heartbeat records the URL; compose sets 0.0.0.0:8000)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASINFLOW_", extra="ignore")
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 0
