@@ -1,11 +1,12 @@
-"""The services of this release, in the order ``asinflow run`` starts them."""
+"""The services of this release with their full specs (migrations, topics, handlers), in the order ``asinflow
+run`` starts them. Importing this imports every service; commands that need only names and schemas use
+``asinflow_cli.roster``."""
 
 from __future__ import annotations
 
 from asinflow_activation.app import SPEC as ACTIVATION
 from asinflow_brand_gating.app import SPEC as BRAND_GATING
 from asinflow_catalog.app import SPEC as CATALOG
-from asinflow_contracts.state_machine import ListingState
 from asinflow_creation_quota.app import SPEC as CREATION_QUOTA
 from asinflow_duplicate_matching.app import SPEC as DUPLICATE_MATCHING
 from asinflow_identifier_validation.app import SPEC as IDENTIFIER_VALIDATION
@@ -21,17 +22,6 @@ SERVICES: tuple[tuple[ServiceSpec, str], ...] = (
     (CREATION_QUOTA, "asinflow_creation_quota"),
     (CATALOG, "asinflow_catalog"),
     (ACTIVATION, "asinflow_activation"),
-)
-
-#: States in which no service moves a listing on by itself (only a new event from outside does).
-SETTLED_STATES: frozenset[str] = frozenset(
-    {
-        ListingState.REJECTED,
-        ListingState.THROTTLED,
-        ListingState.ACTIVE,
-        ListingState.INACTIVE,
-        ListingState.SUPPRESSED,
-    }
 )
 
 

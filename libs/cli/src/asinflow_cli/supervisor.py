@@ -29,7 +29,7 @@ import asyncpg
 from asinflow_runtime.embedded.processes import spawn
 from asinflow_runtime.settings import InfraSettings
 
-from asinflow_cli.services import SERVICES
+from asinflow_cli.roster import ROSTER
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class Supervisor:
         self.log_dir = log_dir
         self.policy = policy or RestartPolicy()
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
-        names = services if services is not None else [(spec.name, module) for spec, module in SERVICES]
+        names = services if services is not None else [(s.name, s.module) for s in ROSTER]
         self.children = {
             name: Child(name, [sys.executable, "-m", module], log_dir / f"{name}.log") for name, module in names
         }

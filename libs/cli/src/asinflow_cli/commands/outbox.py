@@ -12,13 +12,13 @@ import click
 from asinflow_runtime.outbox import Outbox
 
 from asinflow_cli import connect, stackfile
-from asinflow_cli.services import SERVICES
+from asinflow_cli.roster import ROSTER
 
 
 async def _each(pool: asyncpg.Pool, service: str | None) -> list[tuple[str, Outbox]]:
-    chosen = [(spec.name, Outbox(spec.schema)) for spec, _ in SERVICES if service in (None, spec.name)]
+    chosen = [(s.name, Outbox(s.schema)) for s in ROSTER if service in (None, s.name)]
     if service is not None and not chosen:
-        raise click.BadParameter(f"no service {service!r}; one of {', '.join(s.name for s, _ in SERVICES)}")
+        raise click.BadParameter(f"no service {service!r}; one of {', '.join(s.name for s in ROSTER)}")
     return chosen
 
 

@@ -13,7 +13,6 @@ from asinflow_runtime.settings import InfraSettings
 
 from asinflow_cli import connect, stackfile
 from asinflow_cli.feed import FeedFileError, FeedLine, describe_problem, publish_lines, read_feed_file
-from asinflow_cli.preview import preview_report
 from asinflow_cli.render import report_text
 
 PROGRESS_FROM = 1000
@@ -63,6 +62,8 @@ def publish(file: Path, preview: bool, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     skipped = report_problems(lines)
     if preview:
+        from asinflow_cli.preview import preview_report  # the identifier rules and the ledger's report: only here
+
         result: dict[str, Any] = asyncio.run(preview_report(lines))
         click.echo(json.dumps(result, indent=2) if as_json else report_text(result))
         sys.exit(1 if skipped else 0)

@@ -13,16 +13,18 @@ import click
 from asinflow_contracts import limits, topics
 from asinflow_contracts.events import CreationRightsRestored, SellerSalesRecorded
 from asinflow_creation_quota.adapters.postgres import SCHEMA as QUOTA
-from asinflow_creation_quota.adapters.redis_quota import QuotaStore
-from asinflow_creation_quota.config import QuotaSettings
-from asinflow_creation_quota.seller_state import quota_view
-from asinflow_runtime.cache import create_redis
 
 from asinflow_cli import connect, stackfile
 from asinflow_cli.publishing import publish_and_wait
 
 
 async def _view(seller_id: str, at: datetime) -> dict[str, Any]:
+    # Redis and the quota service's settings and view: `quota show` only (`sales record` and `restore` publish).
+    from asinflow_creation_quota.adapters.redis_quota import QuotaStore
+    from asinflow_creation_quota.config import QuotaSettings
+    from asinflow_creation_quota.seller_state import quota_view
+    from asinflow_runtime.cache import create_redis
+
     settings = stackfile.resolve()
     assert settings.redis_url
     redis = create_redis(settings.redis_url)

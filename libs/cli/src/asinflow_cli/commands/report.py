@@ -12,7 +12,7 @@ from asinflow_lifecycle_ledger.adapters import queries
 
 from asinflow_cli import connect, stackfile
 from asinflow_cli.render import report_text
-from asinflow_cli.services import SETTLED_STATES
+from asinflow_cli.roster import SETTLED_STATES
 
 
 @click.command("report")

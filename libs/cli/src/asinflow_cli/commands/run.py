@@ -26,7 +26,7 @@ from asinflow_cli.commands.publish import publish_feed, report_problems
 from asinflow_cli.feed import FeedFileError, FeedLine, read_feed_file
 from asinflow_cli.registry_file import RegistryFileError, RegistryLine, publish_registry, read_registry
 from asinflow_cli.render import summary_text
-from asinflow_cli.services import SETTLED_STATES
+from asinflow_cli.roster import SETTLED_STATES
 from asinflow_cli.setup import initialise
 from asinflow_cli.supervisor import CrashLoop, RestartPolicy, Supervisor
 

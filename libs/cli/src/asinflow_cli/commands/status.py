@@ -12,7 +12,7 @@ import asyncpg
 import click
 
 from asinflow_cli import connect, health, stackfile
-from asinflow_cli.services import SERVICES
+from asinflow_cli.roster import ROSTER
 
 STALE_AFTER = timedelta(seconds=10)
 
@@ -24,12 +24,12 @@ async def service_status(pool: asyncpg.Pool) -> list[dict[str, Any]]:
         rows = {}
     now = datetime.now(UTC)
     result = []
-    for spec, _ in SERVICES:
-        row = rows.get(spec.name)
+    for service in ROSTER:
+        row = rows.get(service.name)
         fresh = row is not None and now - row["beat_at"] < STALE_AFTER
         result.append(
             {
-                "service": spec.name,
+                "service": service.name,
                 "ready": bool(row and row["ready"] and fresh),
                 "last_heartbeat": row["beat_at"].isoformat() if row else None,
                 "instance": row["instance"] if row else None,

@@ -1,0 +1,40 @@
+"""The services of this release by name, module and schema, and the settled listing states, without importing
+any service: commands that only read what the services wrote (``status``, ``outbox``, ``report``) need these
+strings, not the services' apps, handlers and drivers. ``asinflow_cli.services`` has the full specs; a unit test
+keeps the two in step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from asinflow_contracts.state_machine import ListingState
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  #: the spec's name: its consumer group, its heartbeat row, `asinflow outbox retry SERVICE`
+    module: str  #: the package, run with ``python -m``
+    schema: str  #: its PostgreSQL schema
+
+
+#: In the order ``asinflow run`` starts them.
+ROSTER: tuple[Service, ...] = (
+    Service("lifecycle-ledger", "asinflow_lifecycle_ledger", "ledger"),
+    Service("identifier-validation", "asinflow_identifier_validation", "identifier_validation"),
+    Service("duplicate-matching", "asinflow_duplicate_matching", "duplicate_matching"),
+    Service("brand-gating", "asinflow_brand_gating", "brand_gating"),
+    Service("creation-quota", "asinflow_creation_quota", "creation_quota"),
+    Service("catalog", "asinflow_catalog", "catalog"),
+    Service("activation", "asinflow_activation", "activation"),
+)
+
+#: States in which no service moves a listing on by itself (only a new event from outside does).
+SETTLED_STATES: frozenset[str] = frozenset(
+    {
+        ListingState.REJECTED,
+        ListingState.THROTTLED,
+        ListingState.ACTIVE,
+        ListingState.INACTIVE,
+        ListingState.SUPPRESSED,
+    }
+)
