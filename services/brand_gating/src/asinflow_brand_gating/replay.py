@@ -23,5 +23,5 @@ async def rebuild(conn: asyncpg.Connection) -> int:
         for row in rows:
             event = REGISTRY_MODELS[row["event_type"]].model_validate_json(row["body"])
             apply(registry, row["event_type"], event, row["at"])
-        await postgres.save(conn, registry)
+        await postgres.PostgresGatingStore(conn).save(registry)
     return len(rows)

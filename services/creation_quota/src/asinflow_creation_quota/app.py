@@ -13,7 +13,7 @@ from asinflow_runtime.service import ServiceSpec
 from asinflow_runtime.settings import InfraSettings
 
 from asinflow_creation_quota.adapters.postgres import SCHEMA
-from asinflow_creation_quota.adapters.redis_quota import QuotaStore
+from asinflow_creation_quota.adapters.redis_quota import RedisQuotaCounters
 from asinflow_creation_quota.config import QuotaSettings
 from asinflow_creation_quota.domain.weeks import Clock, SystemClock
 from asinflow_creation_quota.handlers import MODELS, SERVICE, QuotaHandler
@@ -28,8 +28,8 @@ def spec(
     def make_handler(pool: asyncpg.Pool) -> QuotaHandler:
         url = redis_url or InfraSettings().require_complete().redis_url
         assert url
-        store = QuotaStore(create_redis(url), chosen.grace)
-        return QuotaHandler(store, chosen, clock or SystemClock())
+        counters = RedisQuotaCounters(create_redis(url), chosen.grace)
+        return QuotaHandler(counters, chosen, clock or SystemClock())
 
     return ServiceSpec(
         name=SERVICE,

@@ -2,19 +2,24 @@
 seller's weekly capacity, or waits (throttled) until capacity returns, or is rejected while the seller's
 creation rights are withdrawn.
 
-One procedure settles a seller: its waiting and throttled listings, in release order (highest priority,
-then oldest), are granted while the atomic Redis script finds capacity; the rest wait. It runs for the
-sellers of each batch (new listings, new sales, restores) and, on a timer, for sellers whose listings
-were throttled in an earlier week (the new week's capacity has opened). A per-seller advisory lock keeps
-two instances from settling one seller at once; the script's idempotency record keeps a redelivered or
-replayed grant from taking a second unit; event ids derive from their causes, so a replay emits nothing new.
+A batch records what arrived (sales, restores, listings to queue) and settles the sellers it names: their
+waiting and throttled listings, in release order (highest priority, then oldest), are granted while the
+atomic counters find capacity; the rest wait. On a timer, ``tick`` settles the sellers whose listings were
+throttled in an earlier week (the new week's capacity has opened). Settling reads in four steps: load the
+sellers' queues and facts (a fixed number of statements for the whole batch), decide (pure, in
+``domain/queue.py``; the counters' atomic grant is the one answer it waits for), save, emit. Per-seller
+advisory locks, all taken at once, keep two instances from settling one seller at once; the counters'
+idempotency record keeps a redelivered or replayed grant from taking a second unit; event ids derive from
+their causes, so a replay emits nothing new.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections import defaultdict
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 from asinflow_contracts import topics
@@ -22,26 +27,23 @@ from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     CreationRightsRestored,
     ListingBrandCleared,
-    ListingQuotaGranted,
     ListingRejected,
-    ListingThrottled,
     SellerSalesRecorded,
 )
-from asinflow_contracts.issues import Issue, IssueCode, Severity, issue
+from asinflow_contracts.issues import IssueCode, Severity, issue
 from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing
 from asinflow_runtime.records import parse_typed
 from pydantic import BaseModel
 
-from asinflow_creation_quota.adapters import postgres
-from asinflow_creation_quota.adapters.postgres import Queued
-from asinflow_creation_quota.adapters.redis_quota import GrantRequest, GrantResult, QuotaStore
+from asinflow_creation_quota.adapters.postgres import PostgresQuotaStore
 from asinflow_creation_quota.config import QuotaSettings
-from asinflow_creation_quota.domain.capacity import Limit
-from asinflow_creation_quota.domain.release import Waiting, capacity_returns_at, release_order
+from asinflow_creation_quota.domain.queue import Decision, Queued, plan_release
+from asinflow_creation_quota.domain.release import capacity_returns_at
+from asinflow_creation_quota.domain.standing import facts_window, standing
 from asinflow_creation_quota.domain.weeks import Clock, iso_week
-from asinflow_creation_quota.domain.withdrawal import OperatorRestore, Verdict
-from asinflow_creation_quota.seller_state import seller_state
+from asinflow_creation_quota.domain.withdrawal import OperatorRestore
+from asinflow_creation_quota.store import QuotaCounters, QuotaStore, RestoreRecord, SaleRecord
 
 SERVICE = "creation-quota"
 SOURCE = f"/asinflow/{SERVICE}"
@@ -50,11 +52,37 @@ MODELS: dict[str, type[BaseModel]] = {
     topics.SELLER_SALES_RECORDED: SellerSalesRecorded,
     topics.SELLER_CREATION_RESTORED: CreationRightsRestored,
 }
+#: Sellers settled per tick at most (the next tick takes the rest).
+RELEASE_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """What a batch brings, as the store records it, and the sellers it names."""
+
+    sales: list[SaleRecord]
+    restores: list[RestoreRecord]
+    listings: list[Queued]
+    sellers: set[str]
+
+    @classmethod
+    def of(cls, items: list[Incoming], now: datetime) -> Arrivals:
+        sales, restores, listings = [], [], []
+        for item in items:
+            body = item.body
+            if isinstance(body, SellerSalesRecorded):
+                sales.append(SaleRecord(body.record_id, body.seller_id, body.day, body.units, body.revenue))
+            elif isinstance(body, CreationRightsRestored):
+                restores.append(RestoreRecord(body.seller_id, OperatorRestore(body.operator, body.reason, now)))
+            elif isinstance(body, ListingBrandCleared):
+                listings.append(_queued(item, body, now))
+        sellers = {s.seller_id for s in sales} | {r.seller_id for r in restores} | {e.seller_id for e in listings}
+        return cls(sales, restores, listings, sellers)
 
 
 class QuotaHandler:
-    def __init__(self, store: QuotaStore, settings: QuotaSettings, clock: Clock) -> None:
-        self.store = store
+    def __init__(self, counters: QuotaCounters, settings: QuotaSettings, clock: Clock) -> None:
+        self.counters = counters
         self.settings = settings
         self.clock = clock
 
@@ -62,82 +90,46 @@ class QuotaHandler:
         return parse_typed(received, MODELS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
-        now = self.clock.now()
-        sellers: set[str] = set()
-        sales = [i.body for i in items if isinstance(i.body, SellerSalesRecorded)]
-        await postgres.record_sales(conn, [(s.record_id, s.seller_id, s.day, s.units, s.revenue) for s in sales])
-        sellers |= {s.seller_id for s in sales}
-        for item in items:
-            if isinstance(item.body, CreationRightsRestored):
-                r = item.body
-                await postgres.record_restore(conn, r.seller_id, OperatorRestore(r.operator, r.reason, now))
-                sellers.add(r.seller_id)
-        listings = [i for i in items if isinstance(i.body, ListingBrandCleared)]
-        await postgres.enqueue(conn, [_queued(i, now) for i in listings])
-        sellers |= {i.body.seller_id for i in listings}
-        return await self.settle(conn, sellers, now)
+        return await self.handle(PostgresQuotaStore(conn), items)
 
     async def tick(self, conn: asyncpg.Connection) -> list[Outgoing]:
-        """Release what waits for a week that has ended."""
-        now = self.clock.now()
-        return await self.settle(conn, await postgres.sellers_to_release(conn, iso_week(now)), now)
+        return await self.release(PostgresQuotaStore(conn))
 
-    async def settle(self, conn: asyncpg.Connection, sellers: set[str] | list[str], now: datetime) -> list[Outgoing]:
+    async def handle(self, store: QuotaStore, items: list[Incoming]) -> list[Outgoing]:
+        """Record what arrived (sales, restores, listings to queue), then settle the sellers it names."""
+        now = self.clock.now()
+        arrived = Arrivals.of(items, now)
+        await store.lock_sellers(arrived.sellers)  # before anything of theirs is written or read
+        await store.record_sales(arrived.sales)  # recorded first: the standing loaded next counts them
+        await store.record_restores(arrived.restores)
+        await store.enqueue(arrived.listings)
+        return await self.settle(store, arrived.sellers, now)
+
+    async def release(self, store: QuotaStore) -> list[Outgoing]:
+        """Settle the sellers whose listings wait for a week that has ended."""
+        now = self.clock.now()
+        sellers = await store.sellers_to_release(iso_week(now), RELEASE_BATCH)
+        await store.lock_sellers(sellers)
+        return await self.settle(store, sellers, now)
+
+    async def settle(self, store: QuotaStore, sellers: Collection[str], now: datetime) -> list[Outgoing]:
+        """Grant, throttle or reject what waits for these (locked) sellers."""
         if not sellers:
             return []
-        await postgres.lock_sellers(conn, sellers)
-        queued: dict[str, list[Queued]] = defaultdict(list)
-        for entry in await postgres.open_queue(conn, sellers):
-            queued[entry.seller_id].append(entry)
-        outgoing: list[Outgoing] = []
-        requests: list[tuple[Queued, GrantRequest, Limit]] = []
-        for seller, entries in sorted(queued.items()):
-            limit, verdict = await seller_state(conn, self.settings, seller, now)
-            if verdict.withdrawn:
-                outgoing += await self._reject_all(conn, entries, verdict, now)
-                continue
-            by_id = {str(e.proposal_id): e for e in entries}
-            for waiting in release_order(Waiting(str(e.proposal_id), e.priority, e.since) for e in entries):
-                entry = by_id[waiting.listing_id]
-                requests.append((entry, GrantRequest(seller, waiting.listing_id, limit.limit, now), limit))
-        results = await self.store.grant_many([r for _, r, _ in requests])  # one round trip for the batch
-        marks: list[tuple[uuid.UUID, str, uuid.UUID | None, str | None, datetime]] = []
-        grants: list[tuple[uuid.UUID, str, str, int, datetime]] = []
-        for (entry, _, limit), result in zip(requests, results, strict=True):
-            if result.granted:
-                assert result.unit is not None
-                outgoing.append(_granted(entry, result, limit))
-                marks.append((entry.proposal_id, "granted", None, result.week, now))
-                grants.append((entry.proposal_id, entry.seller_id, result.week, result.unit, now))
-            elif entry.status == "waiting":
-                event = _throttled(entry, result, limit, now)
-                outgoing.append(event)
-                marks.append((entry.proposal_id, "throttled", event.envelope.id, result.week, now))
-            else:  # still throttled: remember the week it was last looked at
-                marks.append((entry.proposal_id, "throttled", None, result.week, now))
-        await postgres.mark(conn, marks)
-        await postgres.record_grants(conn, grants)
-        return outgoing
-
-    async def _reject_all(
-        self, conn: asyncpg.Connection, entries: list[Queued], verdict: Verdict, now: datetime
-    ) -> list[Outgoing]:
-        problem = issue(
-            IssueCode.CREATION_RIGHTS_WITHDRAWN,
-            f"Creation of new listings is withdrawn for week {verdict.week}: {verdict.reason}.",
-            remedy=f"Creation is re-evaluated on {verdict.until:%Y-%m-%d %H:%M} UTC; propose the listing again "
-            "after that, or ask an operator to restore creation (asinflow quota restore SELLER --reason …).",
-        )
-        outgoing = []
-        for entry in entries:
-            listing = ListingBrandCleared.model_validate_json(entry.body)
-            outgoing.append(_event(entry, topics.LISTING_REJECTED, ListingRejected.of(listing, [problem])))
-        await postgres.mark(conn, [(e.proposal_id, "rejected", None, verdict.week, now) for e in entries])
-        return outgoing
+        policy, rule = self.settings.capacity, self.settings.withdrawal
+        # load
+        queue = await store.open_queue(sellers)
+        facts = await store.seller_facts({e.seller_id for e in queue}, facts_window(policy, rule, now))
+        # decide: the plan, then the counters' atomic answers (one round trip), then the decisions
+        plan = plan_release(queue, {s: standing(policy, rule, f, now) for s, f in facts.items()}, now)
+        decisions = plan.settle(await self.counters.grant_many(plan.requests))
+        # save
+        await store.save(decisions)
+        # emit
+        return [_event(d) for d in decisions if d.announced]
 
 
-def _queued(item: Incoming, now: datetime) -> Queued:
-    listing: ListingBrandCleared = item.body
+def _queued(item: Incoming, listing: ListingBrandCleared, now: datetime) -> Queued:
     return Queued(
         proposal_id=listing.proposal_id,
         listing_id=listing.listing_id,
@@ -151,42 +143,69 @@ def _queued(item: Incoming, now: datetime) -> Queued:
     )
 
 
-def _event(entry: Queued, event_type: str, payload: BaseModel) -> Outgoing:
-    """Caused by the listing.brand-cleared event, or by the listing.throttled event of a throttled listing
-    (so the ledger applies the release after the throttle, whatever the topics' order)."""
-    if entry.throttled_id is not None:
-        cause: tuple[uuid.UUID, str] = (entry.throttled_id, topics.LISTING_THROTTLED)
+def _event(decision: Decision) -> Outgoing:
+    entry = decision.entry
+    payload: BaseModel | bytes
+    if decision.status == "granted":
+        event_type, payload = topics.LISTING_QUOTA_GRANTED, _granted(decision)
+    elif decision.status == "throttled":
+        event_type, payload = topics.LISTING_THROTTLED, _throttled(decision)
     else:
-        cause = (entry.cause_id, topics.LISTING_BRAND_CLEARED)
-    envelope = Envelope.caused_by(*cause, event_type, source=SOURCE, subject=str(entry.listing_id))
+        event_type, payload = topics.LISTING_REJECTED, _rejected(decision)
+    envelope = Envelope.caused_by(*entry.cause, event_type, source=SOURCE, subject=str(entry.listing_id))
     return Outgoing(event_type, str(entry.listing_id), envelope, payload)
 
 
-def _granted(entry: Queued, result: GrantResult, limit: Limit) -> Outgoing:
-    base = ListingBrandCleared.model_validate_json(entry.body).model_dump()
-    assert result.unit is not None
-    payload = ListingQuotaGranted(**base, week=result.week, unit=result.unit, limit=limit.limit)
-    return _event(entry, topics.LISTING_QUOTA_GRANTED, payload)
+def _granted(d: Decision) -> bytes:
+    """A ``ListingQuotaGranted``: the listing.brand-cleared body and the unit it took."""
+    assert d.grant is not None and d.grant.unit is not None and d.limit is not None
+    return _extended(d.entry.body, {"week": d.week, "unit": d.grant.unit, "limit": d.limit.limit})
 
 
-def _throttled(entry: Queued, result: GrantResult, limit: Limit, now: datetime) -> Outgoing:
-    returns = capacity_returns_at(now)
-    problem: Issue = issue(
+def _throttled(d: Decision) -> bytes:
+    """A ``ListingThrottled``: the listing.brand-cleared body, the week's figures and the 8571 warning."""
+    assert d.grant is not None and d.limit is not None
+    returns = capacity_returns_at(d.at)
+    problem = issue(
         IssueCode.CREATION_LIMIT_REACHED,
-        f"The weekly creation limit of {limit.limit} listings is used up for {result.week} "
-        f"({limit.explain()}). The listing waits and is created when capacity returns on "
+        f"The weekly creation limit of {d.limit.limit} listings is used up for {d.week} "
+        f"({d.limit.explain()}). The listing waits and is created when capacity returns on "
         f"{returns:%Y-%m-%d %H:%M} UTC, highest priority first, then oldest first.",
         remedy="Nothing to do: the listing is released automatically. A higher `priority` releases it earlier; "
         "the weekly limit grows with your sales.",
         severity=Severity.WARNING,
     )
-    base = ListingBrandCleared.model_validate_json(entry.body).model_dump()
-    payload = ListingThrottled(
-        **base,
-        week=result.week,
-        limit=limit.limit,
-        used=result.used or 0,
-        capacity_returns_at=returns,
-        issues=[problem],
+    return _extended(
+        d.entry.body,
+        {
+            "week": d.week,
+            "limit": d.limit.limit,
+            "used": d.grant.used or 0,
+            "capacity_returns_at": returns.isoformat(),
+            "issues": [problem.model_dump(mode="json")],
+        },
     )
-    return _event(entry, topics.LISTING_THROTTLED, payload)
+
+
+def _rejected(d: Decision) -> ListingRejected:
+    verdict = d.verdict
+    assert verdict is not None
+    problem = issue(
+        IssueCode.CREATION_RIGHTS_WITHDRAWN,
+        f"Creation of new listings is withdrawn for week {verdict.week}: {verdict.reason}.",
+        remedy=f"Creation is re-evaluated on {verdict.until:%Y-%m-%d %H:%M} UTC; propose the listing again "
+        "after that, or ask an operator to restore creation (asinflow quota restore SELLER --reason …).",
+    )
+    return ListingRejected.of(ListingBrandCleared.model_validate_json(d.entry.body), [problem])
+
+
+def _extended(body: str, fields: dict[str, Any]) -> bytes:
+    """The stored listing.brand-cleared body (checked against its contract when it arrived) with ``fields``
+    added: spliced as text, without parsing and validating the whole body again for each event. None of these
+    fields is a field of that body."""
+    head = body.rstrip()
+    if not head.endswith("}"):
+        raise ValueError("a stored event body is a JSON object")
+    head = head[:-1].rstrip()
+    extra = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)[1:]
+    return f"{head}{'' if head.endswith('{') else ','}{extra}".encode()

@@ -3,47 +3,49 @@ the view ``asinflow quota show`` prints."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-from asinflow_creation_quota.adapters import postgres
-from asinflow_creation_quota.adapters.redis_quota import QuotaStore
+from asinflow_creation_quota.adapters.postgres import PostgresQuotaStore
 from asinflow_creation_quota.config import QuotaSettings
-from asinflow_creation_quota.domain.capacity import Limit, weekly_limit
-from asinflow_creation_quota.domain.weeks import iso_week, next_week_start, trailing_weeks
-from asinflow_creation_quota.domain.withdrawal import Verdict, evaluate
+from asinflow_creation_quota.domain.capacity import Limit
+from asinflow_creation_quota.domain.standing import facts_window, standing
+from asinflow_creation_quota.domain.weeks import iso_week, next_week_start
+from asinflow_creation_quota.domain.withdrawal import Verdict
+from asinflow_creation_quota.store import QuotaCounters
 
 
 async def seller_state(
     conn: asyncpg.Connection | asyncpg.Pool, settings: QuotaSettings, seller_id: str, at: datetime
 ) -> tuple[Limit, Verdict]:
+    if isinstance(conn, asyncpg.Pool):
+        async with conn.acquire() as acquired:
+            return await seller_state(acquired, settings, seller_id, at)
     policy, rule = settings.capacity, settings.withdrawal
-    days = max(policy.window_days, 7 * (rule.weeks + 1))
-    history = await postgres.sales_history(conn, seller_id, (at - timedelta(days=days)).date())
-    created = await postgres.created_per_week(conn, seller_id, trailing_weeks(at, rule.weeks))
-    verdict = evaluate(rule, created, history, at, await postgres.latest_restore(conn, seller_id))
-    return weekly_limit(policy, history, at), verdict
+    facts = await PostgresQuotaStore(conn).seller_facts([seller_id], facts_window(policy, rule, at))
+    found = standing(policy, rule, facts[seller_id], at)
+    return found.limit, found.verdict
 
 
 async def quota_view(
-    pool: asyncpg.Pool, store: QuotaStore, settings: QuotaSettings, seller_id: str, at: datetime
+    pool: asyncpg.Pool, store: QuotaCounters, settings: QuotaSettings, seller_id: str, at: datetime
 ) -> dict[str, Any]:
     """``{"seller_id", "week", "limit", "used", "withdrawn", "resets_at"}`` (DESIGN §6) and how they came about."""
-    limit, verdict = await seller_state(pool, settings, seller_id, at)
     week = iso_week(at)
-    waiting = await pool.fetchval(
-        f"SELECT count(*) FROM {postgres.SCHEMA}.queue WHERE seller_id = $1 AND status = 'throttled'", seller_id
-    )
+    async with pool.acquire() as conn:
+        limit, verdict = await seller_state(conn, settings, seller_id, at)
+        waiting = await PostgresQuotaStore(conn).throttled_counts([seller_id])
+    used = await store.usage_many([(seller_id, week)])
     return {
         "seller_id": seller_id,
         "week": week,
         "limit": limit.limit,
-        "used": await store.usage(seller_id, week),
+        "used": used[(seller_id, week)],
         "withdrawn": verdict.withdrawn,
         "resets_at": next_week_start(at).isoformat(),
-        "throttled": int(waiting),
+        "throttled": waiting[seller_id],
         "tier": limit.tier,
         "limit_explained": limit.explain(),
         "withdrawal": verdict.reason,

@@ -9,7 +9,7 @@ from asinflow_contracts.events import ListingStateChanged
 from asinflow_runtime.db import migrations_in
 from asinflow_runtime.service import ServiceSpec
 
-from asinflow_lifecycle_ledger.adapters.store import SCHEMA
+from asinflow_lifecycle_ledger.adapters.postgres import SCHEMA
 from asinflow_lifecycle_ledger.handlers import SERVICE, LedgerHandler
 
 SPEC = ServiceSpec(

@@ -1,13 +1,22 @@
-"""Use case of the lifecycle ledger: apply every listing event through the state machine, keep history."""
+"""Use case of the lifecycle ledger: apply every listing event through the state machine, keep history.
+
+A batch reads in four steps: load the batch's listings (locked), the events parked earlier that the batch
+may release (however long their chains, in one go), the versions and which causes were applied; decide in
+the book (pure: apply each event, or park it until its cause is applied, then apply what waited for it);
+save what the book changed; emit the state changes.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import asyncpg
 from asinflow_contracts import topics
+from asinflow_contracts.base import BOUNDS_CHECKED
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import ListingRef, ListingStateChanged
 from asinflow_contracts.ids import listing_id
@@ -17,25 +26,24 @@ from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing, Unreadable
 from asinflow_runtime.records import validated
 
-from asinflow_lifecycle_ledger.adapters.store import (
-    load_applied,
-    load_versions,
-    lock_listings,
-    mark_orphans,
-    release_parked,
-    save_book,
-)
+from asinflow_lifecycle_ledger.adapters.postgres import PostgresLedgerStore
 from asinflow_lifecycle_ledger.domain.book import Book, LedgerEvent
+from asinflow_lifecycle_ledger.store import LedgerStore
 
 SERVICE = "lifecycle-ledger"
 #: A parked event whose cause has not been applied after this many seconds is listed as an orphan.
 ORPHAN_AFTER_S = float(os.environ.get("ASINFLOW_LEDGER_ORPHAN_AFTER_S", "600"))
 SOURCE = f"/asinflow/{SERVICE}"
+_WITHIN_BOUNDS = {BOUNDS_CHECKED: True}
 _log = logging.getLogger(__name__)
 
 
 #: What the ledger keeps of a lifecycle event's body (issues, warnings, ASIN, rejection code, reason).
 KEPT_FIELDS = ("issues", "warnings", "asin", "code", "reason")
+#: The kept fields each topic's model has.
+_KEPT: dict[str, set[str]] = {
+    topic: set(KEPT_FIELDS) & set(model.model_fields) for topic, model in EVENT_MODELS.items()
+}
 
 
 def to_ledger_event(received: Received) -> LedgerEvent:
@@ -62,7 +70,7 @@ def to_ledger_event(received: Received) -> LedgerEvent:
         )
     event = validated(received, EVENT_MODELS[received.topic])
     assert isinstance(event, ListingRef)
-    kept = set(KEPT_FIELDS) & set(type(event).model_fields)
+    kept = _KEPT[received.topic]
     return LedgerEvent(
         event_id=envelope.id,
         event_type=received.topic,
@@ -85,62 +93,76 @@ class LedgerHandler:
     def parse(self, received: Received) -> Incoming:
         return Incoming(received.record, received.envelope, to_ledger_event(received))
 
+    async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
+        return await self.handle(PostgresLedgerStore(conn), items)
+
     async def tick(self, conn: asyncpg.Connection) -> list[Outgoing]:
+        return await self.mark_orphans(PostgresLedgerStore(conn))
+
+    async def handle(self, store: LedgerStore, items: list[Incoming]) -> list[Outgoing]:
+        events: list[LedgerEvent] = [i.body for i in items]
+        # load: the batch's listings first (locked before anything of theirs is read), then what it may release
+        listings = {e.listing_id for e in events}
+        await store.lock_listings(listings)
+        parked = await store.parked_behind([e.event_id for e in events])
+        others = {p.event.listing_id for p in parked} - listings
+        await store.lock_listings(others)
+        book = Book(
+            versions=await store.versions(listings | others),
+            applied=await store.applied(_causes([*events, *(p.event for p in parked)])),
+        )
+        book.resume((p.waiting_for, p.event) for p in parked)
+        # decide
+        for event in events:
+            book.apply(event)
+        # save
+        await store.save(book)
+        # emit
+        return _state_changes(book)
+
+    async def mark_orphans(self, store: LedgerStore) -> list[Outgoing]:
         """Mark parked events whose cause never came as orphans (listed by `asinflow orphans`)."""
-        for row in await mark_orphans(conn, self.orphan_after_s):
+        for parked in await store.mark_orphans(self.orphan_after_s):
             _log.warning(
                 "orphaned: event %s parked since %s still waits for %s, which has not been applied",
-                row["event_id"],
-                row["parked_at"].isoformat(timespec="seconds"),
-                row["waiting_for"],
+                parked.event.event_id,
+                parked.parked_at.isoformat(timespec="seconds"),
+                parked.waiting_for,
             )
         return []
 
-    async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
-        events: list[LedgerEvent] = [i.body for i in items]
-        listing_ids = [e.listing_id for e in events]
-        await lock_listings(conn, listing_ids)
-        causes = [e.causation_id for e in events if e.causation_id] + [e.proposal_id for e in events]
-        book = Book(versions=await load_versions(conn, listing_ids), applied=await load_applied(conn, causes))
-        for event in events:
-            book.apply(event)
-        await self._release_waiting(conn, book)
-        await save_book(conn, book)
-        return self._state_changes(book)
 
-    async def _release_waiting(self, conn: asyncpg.Connection, book: Book) -> None:
-        """Apply the parked events whose cause was applied in this batch, and theirs, and so on."""
-        checked = 0
-        while checked < len(book.applied_now):
-            newly_applied = book.applied_now[checked:]
-            checked = len(book.applied_now)
-            released = await release_parked(conn, newly_applied)
-            unknown = [e.listing_id for e in released if e.listing_id not in book.versions]
-            if unknown:
-                await lock_listings(conn, unknown)
-                book.versions.update(await load_versions(conn, unknown))
-            for event in released:
-                book.apply(event)
+def _causes(events: Iterable[LedgerEvent]) -> set[uuid.UUID]:
+    """The events these may wait for: their causes and their proposals."""
+    causes: set[uuid.UUID] = set()
+    for e in events:
+        causes.add(e.proposal_id)
+        if e.causation_id is not None:
+            causes.add(e.causation_id)
+    return causes
 
-    def _state_changes(self, book: Book) -> list[Outgoing]:
-        now = datetime.now(UTC)
-        outgoing = []
-        for version, entry in book.changed:
-            assert entry.to_state is not None  # only legal transitions change a state
-            event_type = topics.LISTING_STATE_CHANGED
-            payload = ListingStateChanged(
-                listing_id=version.listing_id,
-                seller_id=version.seller_id,
-                sku=version.sku,
-                version=version.version,
-                from_state=entry.from_state,
-                to_state=entry.to_state,
-                event_type=entry.event_type,
-                event_id=entry.event_id,
-                at=now,
-            )
-            envelope = Envelope.caused_by(
-                entry.event_id, entry.event_type, event_type, source=SOURCE, subject=str(version.listing_id)
-            )
-            outgoing.append(Outgoing(event_type, str(version.listing_id), envelope, payload))
-        return outgoing
+
+def _state_changes(book: Book) -> list[Outgoing]:
+    now = datetime.now(UTC)
+    outgoing = []
+    for version, entry in book.changed:
+        assert entry.to_state is not None  # only legal transitions change a state
+        event_type = topics.LISTING_STATE_CHANGED
+        fields = {
+            "listing_id": version.listing_id,
+            "seller_id": version.seller_id,
+            "sku": version.sku,
+            "version": version.version,
+            "from_state": entry.from_state,
+            "to_state": entry.to_state,
+            "event_type": entry.event_type,
+            "event_id": entry.event_id,
+            "at": now,
+        }
+        # every field comes from events checked against their contracts: no need to walk them for bounds again
+        payload = ListingStateChanged.model_validate(fields, context=_WITHIN_BOUNDS)
+        envelope = Envelope.caused_by(
+            entry.event_id, entry.event_type, event_type, source=SOURCE, subject=str(version.listing_id)
+        )
+        outgoing.append(Outgoing(event_type, str(version.listing_id), envelope, payload))
+    return outgoing

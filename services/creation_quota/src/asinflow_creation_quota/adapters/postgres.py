@@ -1,143 +1,178 @@
-"""The creation-quota service's PostgreSQL tables: the queue of listings waiting for capacity, grants,
-sales and operator restores."""
+"""The creation-quota service's PostgreSQL tables (schema ``creation_quota``) behind ``store.QuotaStore``: the
+queue of listings waiting for capacity, grants, sales and operator restores. One statement per kind of data
+per batch; writes are set-based (``unnest``)."""
 
 from __future__ import annotations
 
-import json
-import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 import asyncpg
 
+from asinflow_creation_quota.domain.queue import Decision, Queued
 from asinflow_creation_quota.domain.sales import DaySales, SalesHistory
+from asinflow_creation_quota.domain.standing import FactsWindow, SellerFacts
 from asinflow_creation_quota.domain.withdrawal import OperatorRestore
+from asinflow_creation_quota.store import RestoreRecord, SaleRecord
 
 SCHEMA = "creation_quota"
 
 
-@dataclass(frozen=True)
-class Queued:
-    proposal_id: uuid.UUID
-    listing_id: uuid.UUID
-    seller_id: str
-    priority: int
-    since: datetime
-    cause_id: uuid.UUID
-    body: str
-    status: str
-    throttled_id: uuid.UUID | None
+class PostgresQuotaStore:
+    """``store.QuotaStore`` on one connection (the pipeline's open transaction)."""
 
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
 
-async def lock_sellers(conn: asyncpg.Connection, sellers: Iterable[str]) -> None:
-    """Serialise the settling of one seller across service instances (until the transaction ends)."""
-    for seller in sorted(set(sellers)):
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('creation_quota:' || $1, 0))", seller)
+    async def lock_sellers(self, sellers: Collection[str]) -> None:
+        if not sellers:
+            return
+        await self.conn.execute(
+            """SELECT pg_advisory_xact_lock(k) FROM (
+                   SELECT DISTINCT hashtextextended('creation_quota:' || s, 0) AS k FROM unnest($1::text[]) AS s
+                   ORDER BY k) keys""",
+            sorted(set(sellers)),
+        )
 
+    async def record_sales(self, sales: Sequence[SaleRecord]) -> None:
+        if not sales:
+            return
+        await self.conn.execute(
+            f"""INSERT INTO {SCHEMA}.sales (record_id, seller_id, day, units, revenue)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::int[], $5::numeric[])
+                ON CONFLICT (record_id) DO NOTHING""",
+            [s.record_id for s in sales],
+            [s.seller_id for s in sales],
+            [s.day for s in sales],
+            [s.units for s in sales],
+            [s.revenue for s in sales],
+        )
 
-async def enqueue(conn: asyncpg.Connection, rows: Sequence[Queued]) -> None:
-    """Queue new listings; an earlier version of the same listing still waiting is superseded (the ledger
-    follows the newest version only, and only the newest may take a unit)."""
-    await conn.execute(
-        f"""UPDATE {SCHEMA}.queue SET status = 'superseded', decided_at = now()
-             WHERE listing_id = ANY($1::uuid[]) AND NOT proposal_id = ANY($2::uuid[])
-               AND status IN ('waiting', 'throttled')""",
-        [r.listing_id for r in rows],
-        [r.proposal_id for r in rows],
-    )
-    await conn.executemany(
-        f"""INSERT INTO {SCHEMA}.queue (proposal_id, listing_id, seller_id, priority, since, cause_id, body, status)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'waiting') ON CONFLICT (proposal_id) DO NOTHING""",
-        [(r.proposal_id, r.listing_id, r.seller_id, r.priority, r.since, r.cause_id, r.body) for r in rows],
-    )
+    async def record_restores(self, restores: Sequence[RestoreRecord]) -> None:
+        if not restores:
+            return
+        await self.conn.execute(
+            f"""INSERT INTO {SCHEMA}.restores (seller_id, at, operator, reason)
+                SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[])
+                ON CONFLICT DO NOTHING""",
+            [r.seller_id for r in restores],
+            [r.restore.at for r in restores],
+            [r.restore.operator for r in restores],
+            [r.restore.reason for r in restores],
+        )
 
+    async def enqueue(self, entries: Sequence[Queued]) -> None:
+        if not entries:
+            return
+        await self.conn.execute(
+            f"""UPDATE {SCHEMA}.queue SET status = 'superseded', decided_at = now()
+                 WHERE listing_id = ANY($1::uuid[]) AND NOT proposal_id = ANY($2::uuid[])
+                   AND status IN ('waiting', 'throttled')""",
+            [e.listing_id for e in entries],
+            [e.proposal_id for e in entries],
+        )
+        await self.conn.execute(
+            f"""INSERT INTO {SCHEMA}.queue (proposal_id, listing_id, seller_id, priority, since, cause_id, body, status)
+                SELECT p, l, s, pr, t, c, b::jsonb, 'waiting'
+                  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::timestamptz[], $6::uuid[], $7::text[])
+                       WITH ORDINALITY AS e(p, l, s, pr, t, c, b, n)
+                 ORDER BY n
+                ON CONFLICT (proposal_id) DO NOTHING""",
+            [e.proposal_id for e in entries],
+            [e.listing_id for e in entries],
+            [e.seller_id for e in entries],
+            [e.priority for e in entries],
+            [e.since for e in entries],
+            [e.cause_id for e in entries],
+            [e.body for e in entries],
+        )
 
-async def open_queue(conn: asyncpg.Connection, sellers: Iterable[str]) -> list[Queued]:
-    rows = await conn.fetch(
-        f"""SELECT proposal_id, listing_id, seller_id, priority, since, cause_id, body::text AS body, status,
-                   throttled_id
-              FROM {SCHEMA}.queue WHERE seller_id = ANY($1) AND status IN ('waiting', 'throttled')""",
-        sorted(set(sellers)),
-    )
-    return [Queued(**dict(r)) for r in rows]
+    async def sellers_to_release(self, week: str, limit: int) -> list[str]:
+        rows = await self.conn.fetch(
+            f"""SELECT DISTINCT seller_id FROM {SCHEMA}.queue
+                 WHERE status = 'throttled' AND week < $1 ORDER BY seller_id LIMIT $2""",
+            week,
+            limit,
+        )
+        return [r["seller_id"] for r in rows]
 
+    async def open_queue(self, sellers: Collection[str]) -> list[Queued]:
+        if not sellers:
+            return []
+        rows = await self.conn.fetch(
+            f"""SELECT proposal_id, listing_id, seller_id, priority, since, cause_id, body::text AS body, status,
+                       throttled_id
+                  FROM {SCHEMA}.queue WHERE seller_id = ANY($1::text[]) AND status IN ('waiting', 'throttled')""",
+            sorted(set(sellers)),
+        )
+        return [Queued(**dict(r)) for r in rows]
 
-async def sellers_to_release(conn: asyncpg.Connection, week: str, limit: int = 1000) -> list[str]:
-    """Sellers with listings throttled in an earlier week: their new week's capacity has opened."""
-    rows = await conn.fetch(
-        f"""SELECT DISTINCT seller_id FROM {SCHEMA}.queue
-             WHERE status = 'throttled' AND week < $1 ORDER BY seller_id LIMIT $2""",
-        week,
-        limit,
-    )
-    return [r["seller_id"] for r in rows]
+    async def seller_facts(self, sellers: Collection[str], window: FactsWindow) -> dict[str, SellerFacts]:
+        asked = sorted(set(sellers))
+        if not asked:
+            return {}
+        sales: dict[str, list[DaySales]] = {s: [] for s in asked}
+        for r in await self.conn.fetch(
+            f"""SELECT seller_id, day, units, revenue FROM {SCHEMA}.sales
+                 WHERE seller_id = ANY($1::text[]) AND day >= $2""",
+            asked,
+            window.since,
+        ):
+            sales[r["seller_id"]].append(DaySales(r["day"], int(r["units"]), Decimal(r["revenue"])))
+        created: dict[str, dict[str, int]] = {s: {} for s in asked}
+        for r in await self.conn.fetch(
+            f"""SELECT seller_id, week, count(*) AS n FROM {SCHEMA}.grants
+                 WHERE seller_id = ANY($1::text[]) AND week = ANY($2::text[]) GROUP BY seller_id, week""",
+            asked,
+            list(window.weeks),
+        ):
+            created[r["seller_id"]][r["week"]] = int(r["n"])
+        restores: dict[str, OperatorRestore] = {}
+        for r in await self.conn.fetch(
+            f"""SELECT DISTINCT ON (seller_id) seller_id, at, operator, reason FROM {SCHEMA}.restores
+                 WHERE seller_id = ANY($1::text[]) ORDER BY seller_id, at DESC""",
+            asked,
+        ):
+            restores[r["seller_id"]] = OperatorRestore(r["operator"], r["reason"], r["at"])
+        return {s: SellerFacts(SalesHistory.of(sales[s]), created[s], restores.get(s)) for s in asked}
 
+    async def save(self, decisions: Sequence[Decision]) -> None:
+        if not decisions:
+            return
+        await self.conn.execute(
+            f"""UPDATE {SCHEMA}.queue AS q
+                   SET status = d.status, throttled_id = coalesce(d.throttled_id, q.throttled_id), week = d.week,
+                       decided_at = d.at
+                  FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[])
+                       AS d(proposal_id, status, throttled_id, week, at)
+                 WHERE q.proposal_id = d.proposal_id""",
+            [d.entry.proposal_id for d in decisions],
+            [d.status for d in decisions],
+            [d.throttled_id for d in decisions],
+            [d.week for d in decisions],
+            [d.at for d in decisions],
+        )
+        grants = [d for d in decisions if d.status == "granted"]
+        if grants:
+            await self.conn.execute(
+                f"""INSERT INTO {SCHEMA}.grants (proposal_id, seller_id, week, unit, granted_at)
+                    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[])
+                    ON CONFLICT (proposal_id) DO NOTHING""",
+                [d.entry.proposal_id for d in grants],
+                [d.entry.seller_id for d in grants],
+                [d.week for d in grants],
+                [d.grant.unit if d.grant else None for d in grants],
+                [d.at for d in grants],
+            )
 
-async def mark(
-    conn: asyncpg.Connection, rows: Sequence[tuple[uuid.UUID, str, uuid.UUID | None, str | None, datetime]]
-) -> None:
-    """(proposal id, status, throttled event id, week, at)."""
-    await conn.executemany(
-        f"""UPDATE {SCHEMA}.queue SET status = $2, throttled_id = coalesce($3, throttled_id), week = $4,
-                   decided_at = $5
-             WHERE proposal_id = $1""",
-        rows,
-    )
-
-
-async def record_grants(conn: asyncpg.Connection, rows: Sequence[tuple[uuid.UUID, str, str, int, datetime]]) -> None:
-    await conn.executemany(
-        f"""INSERT INTO {SCHEMA}.grants (proposal_id, seller_id, week, unit, granted_at) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (proposal_id) DO NOTHING""",
-        rows,
-    )
-
-
-async def created_per_week(conn: asyncpg.Connection, seller_id: str, weeks: Sequence[str]) -> dict[str, int]:
-    rows = await conn.fetch(
-        f"""SELECT week, count(*) AS n FROM {SCHEMA}.grants WHERE seller_id = $1 AND week = ANY($2) GROUP BY week""",
-        seller_id,
-        list(weeks),
-    )
-    return {r["week"]: int(r["n"]) for r in rows}
-
-
-async def record_sales(conn: asyncpg.Connection, rows: Sequence[tuple[str, str, date, int, Decimal]]) -> None:
-    await conn.executemany(
-        f"""INSERT INTO {SCHEMA}.sales (record_id, seller_id, day, units, revenue) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (record_id) DO NOTHING""",
-        rows,
-    )
-
-
-async def sales_history(conn: asyncpg.Connection, seller_id: str, since: date) -> SalesHistory:
-    rows = await conn.fetch(
-        f"SELECT day, units, revenue FROM {SCHEMA}.sales WHERE seller_id = $1 AND day >= $2", seller_id, since
-    )
-    return SalesHistory.of(DaySales(r["day"], int(r["units"]), Decimal(r["revenue"])) for r in rows)
-
-
-async def record_restore(conn: asyncpg.Connection, seller_id: str, restore: OperatorRestore) -> None:
-    await conn.execute(
-        f"""INSERT INTO {SCHEMA}.restores (seller_id, at, operator, reason) VALUES ($1, $2, $3, $4)
-            ON CONFLICT DO NOTHING""",
-        seller_id,
-        restore.at,
-        restore.operator,
-        restore.reason,
-    )
-
-
-async def latest_restore(conn: asyncpg.Connection, seller_id: str) -> OperatorRestore | None:
-    row = await conn.fetchrow(
-        f"SELECT at, operator, reason FROM {SCHEMA}.restores WHERE seller_id = $1 ORDER BY at DESC LIMIT 1", seller_id
-    )
-    return OperatorRestore(row["operator"], row["reason"], row["at"]) if row else None
-
-
-def body_of(payload_json: str) -> dict[str, object]:
-    value = json.loads(payload_json)
-    assert isinstance(value, dict)
-    return value
+    async def throttled_counts(self, sellers: Collection[str]) -> dict[str, int]:
+        asked = sorted(set(sellers))
+        counts = dict.fromkeys(asked, 0)
+        if asked:
+            for r in await self.conn.fetch(
+                f"""SELECT seller_id, count(*) AS n FROM {SCHEMA}.queue
+                     WHERE seller_id = ANY($1::text[]) AND status = 'throttled' GROUP BY seller_id""",
+                asked,
+            ):
+                counts[r["seller_id"]] = int(r["n"])
+        return counts

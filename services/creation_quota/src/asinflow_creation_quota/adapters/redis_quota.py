@@ -20,28 +20,34 @@ by the service (they must outlive these counters); the ``used`` counter is only 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from importlib.resources import files
 from urllib.parse import quote
 
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
+from asinflow_creation_quota.domain.grants import GrantRequest, GrantResult, GrantStatus
 from asinflow_creation_quota.domain.weeks import DEFAULT_GRACE, counter_expiry, iso_week, previous_week
+
+__all__ = [
+    "GRANT_SCRIPT",
+    "GrantRequest",
+    "GrantResult",
+    "GrantStatus",
+    "QuotaKeys",
+    "QuotaStore",
+    "RedisQuotaCounters",
+    "quota_keys",
+    "seller_tag",
+]
 
 GRANT_SCRIPT = files("asinflow_creation_quota.adapters").joinpath("grant.lua").read_text(encoding="utf-8")
 GRANT_SHA = hashlib.sha1(GRANT_SCRIPT.encode()).hexdigest()
 
 _SAFE = "-_.~@+=!*"  # left as is in seller ids; everything else is percent-encoded
-
-
-class GrantStatus(StrEnum):
-    GRANTED = "granted"  # one unit of the week consumed now
-    ALREADY_GRANTED = "already_granted"  # this listing holds a unit already (this week or the last): none consumed
-    OVER_LIMIT = "over_limit"  # the week's capacity is used up: nothing recorded, the listing waits
 
 
 _STATUS = {1: GrantStatus.GRANTED, 2: GrantStatus.ALREADY_GRANTED, 3: GrantStatus.ALREADY_GRANTED}
@@ -53,43 +59,6 @@ class QuotaKeys:
     grants: str
 
 
-@dataclass(frozen=True)
-class GrantRequest:
-    """Grant one unit of ``seller_id``'s capacity in the week of ``at`` to ``listing_id``, if below ``limit``."""
-
-    seller_id: str
-    listing_id: str
-    limit: int
-    at: datetime
-
-    def __post_init__(self) -> None:
-        if not self.seller_id or not self.listing_id:
-            raise ValueError("a grant names its seller and its listing")
-        if self.limit < 0:
-            raise ValueError(f"limit must not be negative: {self.limit}")
-
-
-@dataclass(frozen=True)
-class GrantResult:
-    """What the script decided. ``week`` holds the unit (the previous week for a redelivery across Monday).
-
-    ``unit``: the unit this listing holds (granted or already granted); ``used``: the week's count, known
-    when granted now (== unit) or over the limit.
-    """
-
-    seller_id: str
-    listing_id: str
-    status: GrantStatus
-    week: str
-    unit: int | None
-    used: int | None
-
-    @property
-    def granted(self) -> bool:
-        """The listing may go on (granted now or before); otherwise it waits, throttled."""
-        return self.status is not GrantStatus.OVER_LIMIT
-
-
 def seller_tag(seller_id: str) -> str:
     return quote(seller_id, safe=_SAFE)
 
@@ -99,8 +68,9 @@ def quota_keys(seller_id: str, week: str) -> QuotaKeys:
     return QuotaKeys(used=f"{prefix}:used", grants=f"{prefix}:grants")
 
 
-class QuotaStore:
-    """The quota counters of every seller, in one Redis (or cluster: a seller's keys share a slot)."""
+class RedisQuotaCounters:
+    """The quota counters of every seller, in one Redis (or cluster: a seller's keys share a slot); implements
+    ``store.QuotaCounters``."""
 
     def __init__(self, redis: Redis, grace: timedelta = DEFAULT_GRACE) -> None:
         self._redis = redis
@@ -139,6 +109,17 @@ class QuotaStore:
         value = await self._redis.get(quota_keys(seller_id, week).used)
         return int(value or 0)
 
+    async def usage_many(self, seller_weeks: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Units granted so far per (seller, week), in one pipelined round trip."""
+        asked = sorted(set(seller_weeks))
+        if not asked:
+            return {}
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for seller_id, week in asked:
+                pipe.get(quota_keys(seller_id, week).used)
+            values = await pipe.execute()
+        return {key: int(value or 0) for key, value in zip(asked, values, strict=True)}
+
     async def granted(self, seller_id: str, week: str) -> dict[str, int]:
         """Listing id -> unit, for every grant of ``week`` (operators, tests)."""
         entries = await self._redis.hgetall(quota_keys(seller_id, week).grants)
@@ -168,6 +149,10 @@ class QuotaStore:
             return GrantResult(request.seller_id, request.listing_id, GrantStatus.OVER_LIMIT, week, None, number)
         used = number if code == 1 else None
         return GrantResult(request.seller_id, request.listing_id, _STATUS[code], week, number, used)
+
+
+#: The name the CLI, the benchmarks and the script's tests know the counters by.
+QuotaStore = RedisQuotaCounters
 
 
 def _text(value: bytes | str) -> str:

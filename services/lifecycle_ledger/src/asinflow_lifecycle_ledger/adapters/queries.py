@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 from asinflow_contracts.ids import listing_id
 
-from asinflow_lifecycle_ledger.adapters.store import SCHEMA
+from asinflow_lifecycle_ledger.adapters.postgres import SCHEMA
 
 
 def _issues(value: Any) -> list[dict[str, Any]]:

@@ -8,12 +8,15 @@ cause. An event that the state machine forbids is recorded as an illegal transit
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from asinflow_contracts import topics
 from asinflow_contracts.state_machine import IllegalTransition, ListingState, next_state, starts_new_version
+
+_LISTING_TOPICS = frozenset(topics.LISTING_LIFECYCLE_TOPICS)
 
 
 @dataclass
@@ -61,27 +64,49 @@ class HistoryEntry:
 
 @dataclass
 class Book:
-    """An in-memory view of the versions of some listings, plus the outcome of applying events to it."""
+    """An in-memory view of the versions of some listings, plus the outcome of applying events to it.
+
+    ``waiting`` holds the events waiting for another (by its id): parked by this book, or by an earlier one
+    and handed back with ``resume``; each is applied right after what it waits for. ``parked`` lists the
+    events this book parked and that still wait; ``unparked`` the resumed ones that left the waiting list
+    (applied, or parked again on something else).
+    """
 
     versions: dict[uuid.UUID, list[ListingVersion]]
     applied: set[uuid.UUID]
     waiting: dict[uuid.UUID, list[LedgerEvent]] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)
-    parked: list[tuple[uuid.UUID, LedgerEvent]] = field(default_factory=list)
     changed: list[tuple[ListingVersion, HistoryEntry]] = field(default_factory=list)
     applied_now: list[uuid.UUID] = field(default_factory=list)
+    unparked: list[uuid.UUID] = field(default_factory=list)
+    _parked: dict[uuid.UUID, tuple[uuid.UUID, LedgerEvent]] = field(default_factory=dict, init=False, repr=False)
+    _resumed: set[uuid.UUID] = field(default_factory=set, init=False, repr=False)
+
+    @property
+    def parked(self) -> list[tuple[uuid.UUID, LedgerEvent]]:
+        """(what it waits for, event) of each event this book parked that still waits, in the order parked."""
+        return list(self._parked.values())
+
+    def resume(self, parked: Iterable[tuple[uuid.UUID, LedgerEvent]]) -> None:
+        """Take back events parked earlier, oldest first, each with the id of the event it waits for."""
+        for waiting_for, event in parked:
+            self.waiting.setdefault(waiting_for, []).append(event)
+            self._resumed.add(event.event_id)
 
     def apply(self, event: LedgerEvent) -> None:
         blocker = self._blocker(event)
         if blocker is not None:
-            self.parked.append((blocker, event))
+            self._parked[event.event_id] = (blocker, event)
             self.waiting.setdefault(blocker, []).append(event)
             return
         self._apply_now(event)
         self.applied.add(event.event_id)
         self.applied_now.append(event.event_id)
         for child in self.waiting.pop(event.event_id, []):
-            self.parked = [(k, e) for k, e in self.parked if e.event_id != child.event_id]
+            self._parked.pop(child.event_id, None)
+            if child.event_id in self._resumed:
+                self._resumed.discard(child.event_id)
+                self.unparked.append(child.event_id)
             self.apply(child)
 
     def _blocker(self, event: LedgerEvent) -> uuid.UUID | None:
@@ -89,7 +114,7 @@ class Book:
         if starts_new_version(event.event_type):
             return None
         cause = event.causation_id
-        if cause is not None and event.causation_type in topics.LISTING_LIFECYCLE_TOPICS and cause not in self.applied:
+        if cause is not None and event.causation_type in _LISTING_TOPICS and cause not in self.applied:
             return cause
         if self._version_of(event) is None:
             return event.proposal_id
