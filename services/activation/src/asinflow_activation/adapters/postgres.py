@@ -1,11 +1,15 @@
-"""The activation service's tables, read and written set-based per batch."""
+"""The activation service's tables, read and written set-based per batch.
+
+``PostgresActivationStore`` is the storage port (``asinflow_activation.store``) on the pipeline's open
+transaction: one statement per kind of data per batch. ``listing_activation`` is the read side
+(``asinflow listing show``).
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,7 +17,16 @@ import asyncpg
 from asinflow_contracts.events import Enforcement, Scope, ViolationKind
 from asinflow_contracts.state_machine import ListingState
 
-from asinflow_activation.domain.status import ListingStatus, Violation
+from asinflow_activation.store import (
+    ActivationStore,
+    ListingStatus,
+    NewRequest,
+    RefusalRecord,
+    Request,
+    RequestDecision,
+    Resolution,
+    Violation,
+)
 
 SCHEMA = "activation"
 
@@ -31,108 +44,101 @@ def _violation(r: asyncpg.Record) -> Violation:
     )
 
 
-async def lock(conn: asyncpg.Connection, listing_ids: Sequence[uuid.UUID]) -> None:
-    """Serialise concurrent instances on the same listings (fixed order: no deadlock)."""
-    await conn.execute(
-        "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(id::text, 1) AS k "
-        "FROM unnest($1::uuid[]) AS id ORDER BY k) keys",
-        list(listing_ids),
-    )
+class PostgresActivationStore(ActivationStore):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
 
-
-async def listing_ids_of_asins(conn: asyncpg.Connection, asins: Sequence[str]) -> dict[str, list[uuid.UUID]]:
-    rows = await conn.fetch(f"SELECT asin, listing_id FROM {SCHEMA}.listings WHERE asin = ANY($1::text[])", list(asins))
-    out: dict[str, list[uuid.UUID]] = {}
-    for r in rows:
-        out.setdefault(r["asin"], []).append(r["listing_id"])
-    return out
-
-
-async def load(
-    conn: asyncpg.Connection, listing_ids: Sequence[uuid.UUID]
-) -> tuple[dict[uuid.UUID, ListingStatus], dict[uuid.UUID, int]]:
-    """Statuses (with open violations) of the created listings among ``listing_ids``, and known stock."""
-    ids = sorted(set(listing_ids))
-    rows = await conn.fetch(f"SELECT * FROM {SCHEMA}.listings WHERE listing_id = ANY($1::uuid[])", ids)
-    stock = {
-        r["listing_id"]: r["quantity"]
-        for r in await conn.fetch(
-            f"SELECT listing_id, quantity FROM {SCHEMA}.stock WHERE listing_id = ANY($1::uuid[])", ids
+    async def lock(self, listing_ids: Collection[uuid.UUID]) -> None:
+        """Transaction-scoped advisory locks, taken in a fixed order (no deadlock)."""
+        await self.conn.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(id::text, 1) AS k "
+            "FROM unnest($1::uuid[]) AS id ORDER BY k) keys",
+            list(listing_ids),
         )
-    }
-    statuses = {
-        r["listing_id"]: ListingStatus(
-            listing_id=r["listing_id"],
-            seller_id=r["seller_id"],
-            sku=r["sku"],
-            proposal_id=r["proposal_id"],
-            asin=r["asin"],
-            state=ListingState(r["state"]),
-            quantity=stock.get(r["listing_id"]),
-            last_event_id=r["last_event_id"],
-            last_event_type=r["last_event_type"],
-            sequence=r["sequence"],
+
+    async def listings_of_asins(self, asins: Collection[str]) -> dict[str, list[uuid.UUID]]:
+        if not asins:
+            return {}
+        rows = await self.conn.fetch(
+            f"SELECT asin, listing_id FROM {SCHEMA}.listings WHERE asin = ANY($1::text[])", list(asins)
         )
-        for r in rows
-    }
-    for r in await conn.fetch(
-        f"SELECT * FROM {SCHEMA}.violations WHERE listing_id = ANY($1::uuid[]) AND resolved_at IS NULL", ids
-    ):
-        if r["listing_id"] in statuses:
-            statuses[r["listing_id"]].violations[r["violation_id"]] = _violation(r)
-    return statuses, stock
+        out: dict[str, list[uuid.UUID]] = {}
+        for r in rows:
+            out.setdefault(r["asin"], []).append(r["listing_id"])
+        return out
 
-
-async def open_asin_violations(conn: asyncpg.Connection, asins: Sequence[str]) -> dict[str, list[Violation]]:
-    rows = await conn.fetch(
-        f"SELECT * FROM {SCHEMA}.asin_violations WHERE asin = ANY($1::text[]) AND resolved_at IS NULL", list(asins)
-    )
-    out: dict[str, list[Violation]] = {}
-    for r in rows:
-        out.setdefault(r["asin"], []).append(_violation(r))
-    return out
-
-
-@dataclass(frozen=True)
-class Request:
-    request_id: str
-    listing_id: uuid.UUID
-    violation_ids: list[str]
-    root_cause_fix: str
-    status: str
-
-
-async def load_requests(conn: asyncpg.Connection, request_ids: Sequence[str]) -> dict[str, Request]:
-    rows = await conn.fetch(
-        f"SELECT request_id, listing_id, violation_ids, root_cause_fix, status FROM {SCHEMA}.requests "
-        "WHERE request_id = ANY($1::text[])",
-        list(request_ids),
-    )
-    return {
-        r["request_id"]: Request(
-            r["request_id"], r["listing_id"], list(r["violation_ids"]), r["root_cause_fix"], r["status"]
+    async def statuses(self, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, ListingStatus]:
+        if not listing_ids:
+            return {}
+        ids = sorted(set(listing_ids))
+        rows = await self.conn.fetch(
+            f"""SELECT l.*, s.quantity FROM {SCHEMA}.listings l LEFT JOIN {SCHEMA}.stock s USING (listing_id)
+                WHERE l.listing_id = ANY($1::uuid[])""",
+            ids,
         )
-        for r in rows
-    }
+        statuses = {
+            r["listing_id"]: ListingStatus(
+                listing_id=r["listing_id"],
+                seller_id=r["seller_id"],
+                sku=r["sku"],
+                proposal_id=r["proposal_id"],
+                asin=r["asin"],
+                state=ListingState(r["state"]),
+                quantity=r["quantity"],
+                last_event_id=r["last_event_id"],
+                last_event_type=r["last_event_type"],
+                sequence=r["sequence"],
+            )
+            for r in rows
+        }
+        if statuses:
+            for r in await self.conn.fetch(
+                f"SELECT * FROM {SCHEMA}.violations WHERE listing_id = ANY($1::uuid[]) AND resolved_at IS NULL",
+                list(statuses),
+            ):
+                statuses[r["listing_id"]].violations[r["violation_id"]] = _violation(r)
+        return statuses
 
+    async def stock(self, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
+        if not listing_ids:
+            return {}
+        rows = await self.conn.fetch(
+            f"SELECT listing_id, quantity FROM {SCHEMA}.stock WHERE listing_id = ANY($1::uuid[])",
+            sorted(set(listing_ids)),
+        )
+        return {r["listing_id"]: r["quantity"] for r in rows}
 
-@dataclass
-class Changes:
-    """Everything a batch writes, collected while the domain decides."""
+    async def open_asin_violations(self, asins: Collection[str]) -> dict[str, list[Violation]]:
+        if not asins:
+            return {}
+        rows = await self.conn.fetch(
+            f"SELECT * FROM {SCHEMA}.asin_violations WHERE asin = ANY($1::text[]) AND resolved_at IS NULL",
+            list(asins),
+        )
+        out: dict[str, list[Violation]] = {}
+        for r in rows:
+            out.setdefault(r["asin"], []).append(_violation(r))
+        return out
 
-    statuses: dict[uuid.UUID, ListingStatus]
-    stock: dict[uuid.UUID, int]
-    violations: list[tuple[uuid.UUID, Violation]]
-    asin_violations: list[tuple[str, Violation]]
-    resolved: list[tuple[uuid.UUID, str, str]]  # listing, violation, request
-    requests: list[tuple[str, uuid.UUID, list[str], str, list[str], str]]
-    decisions: list[tuple[str, str, str, str]]  # request, status, decided_by, note
-    refusals: list[tuple[uuid.UUID, uuid.UUID, str, str | None, str]]
+    async def requests(self, request_ids: Collection[str]) -> dict[str, Request]:
+        if not request_ids:
+            return {}
+        rows = await self.conn.fetch(
+            f"SELECT request_id, listing_id, violation_ids, root_cause_fix, status FROM {SCHEMA}.requests "
+            "WHERE request_id = ANY($1::text[])",
+            list(request_ids),
+        )
+        return {
+            r["request_id"]: Request(
+                r["request_id"], r["listing_id"], list(r["violation_ids"]), r["root_cause_fix"], r["status"]
+            )
+            for r in rows
+        }
 
-
-async def save(conn: asyncpg.Connection, c: Changes) -> None:
-    if c.statuses:
-        await conn.executemany(
+    async def save_statuses(self, statuses: Collection[ListingStatus]) -> None:
+        if not statuses:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.listings
                   (listing_id, seller_id, sku, proposal_id, asin, state, last_event_id, last_event_type, sequence,
                    updated_at)
@@ -152,17 +158,23 @@ async def save(conn: asyncpg.Connection, c: Changes) -> None:
                     s.last_event_type,
                     s.sequence,
                 )
-                for s in c.statuses.values()
+                for s in statuses
             ],
         )
-    if c.stock:
-        await conn.executemany(
+
+    async def save_stock(self, stock: Mapping[uuid.UUID, int]) -> None:
+        if not stock:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.stock (listing_id, quantity) VALUES ($1, $2)
                 ON CONFLICT (listing_id) DO UPDATE SET quantity = excluded.quantity, updated_at = now()""",
-            list(c.stock.items()),
+            list(stock.items()),
         )
-    if c.violations:
-        await conn.executemany(
+
+    async def add_violations(self, violations: Sequence[tuple[uuid.UUID, Violation]]) -> None:
+        if not violations:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.violations
                   (violation_id, listing_id, kind, enforcement, scope, reporter, evidence, exempt_until)
                 VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT DO NOTHING""",
@@ -177,11 +189,14 @@ async def save(conn: asyncpg.Connection, c: Changes) -> None:
                     json.dumps(list(v.evidence)),
                     v.exempt_until,
                 )
-                for lid, v in c.violations
+                for lid, v in violations
             ],
         )
-    if c.asin_violations:
-        await conn.executemany(
+
+    async def add_asin_violations(self, violations: Sequence[tuple[str, Violation]]) -> None:
+        if not violations:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.asin_violations
                   (violation_id, asin, kind, enforcement, reporter, evidence, exempt_until)
                 VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT DO NOTHING""",
@@ -195,45 +210,80 @@ async def save(conn: asyncpg.Connection, c: Changes) -> None:
                     json.dumps(list(v.evidence)),
                     v.exempt_until,
                 )
-                for asin, v in c.asin_violations
+                for asin, v in violations
             ],
         )
-    if c.resolved:
-        await conn.executemany(
+
+    async def resolve(self, resolutions: Sequence[Resolution]) -> None:
+        if not resolutions:
+            return
+        await self.conn.executemany(
             f"""UPDATE {SCHEMA}.violations SET resolved_by = $3, resolved_at = now()
                 WHERE listing_id = $1 AND violation_id = $2 AND resolved_at IS NULL""",
-            c.resolved,
+            [(r.listing_id, r.violation_id, r.request_id) for r in resolutions],
         )
-        await conn.execute(
+        await self.conn.execute(
             f"""UPDATE {SCHEMA}.asin_violations a SET resolved_at = now() WHERE a.violation_id = ANY($1::text[])
                 AND a.resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM {SCHEMA}.violations v
                   WHERE v.violation_id = a.violation_id AND v.resolved_at IS NULL)""",
-            sorted({v for _, v, _ in c.resolved}),
+            sorted({r.violation_id for r in resolutions}),
         )
-    if c.requests:
-        await conn.executemany(
+
+    async def add_requests(self, requests: Sequence[NewRequest]) -> None:
+        if not requests:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.requests (request_id, listing_id, violation_ids, root_cause_fix, evidence, status)
                 VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (request_id) DO NOTHING""",
-            [(r[0], r[1], r[2], r[3], json.dumps(r[4]), r[5]) for r in c.requests],
+            [
+                (
+                    n.request.request_id,
+                    n.request.listing_id,
+                    n.request.violation_ids,
+                    n.request.root_cause_fix,
+                    json.dumps(n.evidence),
+                    n.request.status,
+                )
+                for n in requests
+            ],
         )
-    if c.decisions:
-        await conn.executemany(
+
+    async def decide_requests(self, decisions: Sequence[RequestDecision]) -> None:
+        if not decisions:
+            return
+        await self.conn.executemany(
             f"""UPDATE {SCHEMA}.requests SET status = $2, decided_by = $3, note = $4, decided_at = now()
                 WHERE request_id = $1""",
-            c.decisions,
+            [(d.request_id, d.status, d.decided_by, d.note) for d in decisions],
         )
-    if c.refusals:
-        await conn.executemany(
+
+    async def add_refusals(self, refusals: Sequence[RefusalRecord]) -> None:
+        if not refusals:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.refusals (listing_id, event_id, attempted, state, reason)
                 VALUES ($1, $2, $3, $4, $5)""",
-            c.refusals,
+            [(r.listing_id, r.event_id, r.attempted, r.state, r.reason) for r in refusals],
         )
+
+    async def refusals(self, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[RefusalRecord]]:
+        if not listing_ids:
+            return {}
+        rows = await self.conn.fetch(
+            f"""SELECT listing_id, event_id, attempted, state, reason FROM {SCHEMA}.refusals
+                WHERE listing_id = ANY($1::uuid[]) ORDER BY seq""",
+            sorted(set(listing_ids)),
+        )
+        out: dict[uuid.UUID, list[RefusalRecord]] = {}
+        for r in rows:
+            out.setdefault(r["listing_id"], []).append(RefusalRecord(**dict(r)))
+        return out
 
 
 async def listing_activation(pool: asyncpg.Pool, listing_id: uuid.UUID, today: date) -> dict[str, Any] | None:
     """Activation view of a listing: state, stock, visibility, open violations, requests, refusals."""
     async with pool.acquire() as conn:
-        statuses, _ = await load(conn, [listing_id])
+        statuses = await PostgresActivationStore(conn).statuses([listing_id])
         return await _view(conn, statuses.get(listing_id), today)
 
 

@@ -1,21 +1,36 @@
-"""The service's own tables: exemptions and the record of its decisions."""
+"""The service's own tables: its copy of the exemptions, its decisions, variation families, waiting children.
+
+``PostgresValidationStore`` is the storage port (``asinflow_identifier_validation.store``) on the pipeline's
+open transaction: one statement per kind of data per batch. ``load_exemptions`` is the read side
+(``asinflow preview``).
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Collection, Iterable, Sequence
+from datetime import UTC, datetime
 
 import asyncpg
 from asinflow_contracts import topics
+from asinflow_contracts.events import ListingProposed
 
-from asinflow_identifier_validation.domain.exemptions import Exemption
+from asinflow_identifier_validation.store import (
+    DecisionRecord,
+    Exemption,
+    ExemptionRecord,
+    FamilyRecord,
+    Key,
+    ValidationStore,
+    WaitingChild,
+)
 
 SCHEMA = "identifier_validation"
+_WAITING = "event_id, event_type, seller_id, sku, parent_sku, body, since"
 
 
 async def load_exemptions(conn: asyncpg.Connection, ids: Iterable[str]) -> dict[str, Exemption]:
+    """The active exemptions among these ids."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
@@ -27,115 +42,153 @@ async def load_exemptions(conn: asyncpg.Connection, ids: Iterable[str]) -> dict[
     return {r["exemption_id"]: Exemption(r["exemption_id"], r["brand"], r["sku"], r["seller_id"]) for r in rows}
 
 
-async def save_exemption_changes(conn: asyncpg.Connection, changes: Sequence[tuple[Exemption, bool, datetime]]) -> None:
-    """(exemption, active, made at): grants and revocations; the one made last wins, whatever the order."""
-    if changes:
-        await conn.executemany(
+class PostgresValidationStore(ValidationStore):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def exemptions(self, exemption_ids: Collection[str]) -> dict[str, ExemptionRecord]:
+        if not exemption_ids:
+            return {}
+        rows = await self.conn.fetch(
+            f"""SELECT exemption_id, brand, sku, seller_id, active, changed_at FROM {SCHEMA}.exemptions
+                WHERE exemption_id = ANY($1::text[])""",
+            sorted(set(exemption_ids)),
+        )
+        return {
+            r["exemption_id"]: ExemptionRecord(
+                Exemption(r["exemption_id"], r["brand"], r["sku"], r["seller_id"]), r["active"], _aware(r["changed_at"])
+            )
+            for r in rows
+        }
+
+    async def save_exemptions(self, records: Sequence[ExemptionRecord]) -> None:
+        if not records:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.exemptions (exemption_id, brand, sku, seller_id, active, changed_at)
                 VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (exemption_id) DO UPDATE
                    SET brand = excluded.brand, sku = excluded.sku, seller_id = excluded.seller_id,
                        active = excluded.active, changed_at = excluded.changed_at
                  WHERE exemptions.changed_at < excluded.changed_at""",
-            [(e.exemption_id, e.brand, e.sku, e.seller_id, active, at) for e, active, at in changes],
+            [
+                (
+                    r.exemption.exemption_id,
+                    r.exemption.brand,
+                    r.exemption.sku,
+                    r.exemption.seller_id,
+                    r.active,
+                    r.changed_at,
+                )
+                for r in records
+            ],
         )
 
+    async def family(self, members: Collection[Key], children_of: Collection[Key]) -> list[FamilyRecord]:
+        if not members and not children_of:
+            return []
+        rows = await self.conn.fetch(
+            f"""SELECT seller_id, sku, parent_sku, proposal::text AS proposal, gtin14 FROM {SCHEMA}.family f
+                WHERE (seller_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+                   OR (seller_id, parent_sku) IN (SELECT * FROM unnest($3::text[], $4::text[]))""",
+            [m[0] for m in members],
+            [m[1] for m in members],
+            [p[0] for p in children_of],
+            [p[1] for p in children_of],
+        )
+        return [
+            FamilyRecord(
+                r["seller_id"],
+                r["sku"],
+                r["parent_sku"],
+                ListingProposed.model_validate_json(r["proposal"]),
+                r["gtin14"],
+            )
+            for r in rows
+        ]
 
-async def save_decisions(conn: asyncpg.Connection, rows: Sequence[tuple[object, object, str, str | None]]) -> None:
-    if rows:
-        await conn.execute(
+    async def latest_rejected(self, listing_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        if not listing_ids:
+            return set()
+        rows = await self.conn.fetch(
+            f"""SELECT listing_id FROM (SELECT DISTINCT ON (listing_id) listing_id, outcome FROM {SCHEMA}.decisions
+                  WHERE listing_id = ANY($1::uuid[]) ORDER BY listing_id, decided_at DESC) latest
+                WHERE outcome = $2""",
+            list(listing_ids),
+            topics.LISTING_REJECTED,
+        )
+        return {r["listing_id"] for r in rows}
+
+    async def waiting_children(self, parents: Collection[Key]) -> list[WaitingChild]:
+        if not parents:
+            return []
+        rows = await self.conn.fetch(
+            f"""WITH RECURSIVE parent (seller_id, sku) AS (
+                    SELECT * FROM unnest($1::text[], $2::text[])
+                  UNION
+                    SELECT w.seller_id, w.sku FROM {SCHEMA}.waiting_children w
+                      JOIN parent p ON w.seller_id = p.seller_id AND w.parent_sku = p.sku
+                )
+                SELECT {_WAITING} FROM {SCHEMA}.waiting_children
+                WHERE (seller_id, parent_sku) IN (SELECT seller_id, sku FROM parent)
+                ORDER BY since FOR UPDATE""",
+            [p[0] for p in parents],
+            [p[1] for p in parents],
+        )
+        return [_waiting(r) for r in rows]
+
+    async def save_decisions(self, decisions: Sequence[DecisionRecord]) -> None:
+        if not decisions:
+            return
+        await self.conn.execute(
             f"""INSERT INTO {SCHEMA}.decisions (proposal_id, listing_id, outcome, code)
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
                 ON CONFLICT (proposal_id) DO NOTHING""",
-            [r[0] for r in rows],
-            [r[1] for r in rows],
-            [r[2] for r in rows],
-            [r[3] for r in rows],
+            [d.proposal_id for d in decisions],
+            [d.listing_id for d in decisions],
+            [d.outcome for d in decisions],
+            [d.code for d in decisions],
         )
 
-
-async def load_family(
-    conn: asyncpg.Connection, members: Sequence[tuple[str, str]], parents: Sequence[tuple[str, str]]
-) -> list[tuple[str, str, str | None, str, str | None]]:
-    """Family rows (seller_id, sku, parent_sku, proposal json, gtin14) of the given members and of the children
-    of the given parents."""
-    if not members and not parents:
-        return []
-    rows = await conn.fetch(
-        f"""SELECT seller_id, sku, parent_sku, proposal::text AS proposal, gtin14 FROM {SCHEMA}.family f
-            WHERE (seller_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-               OR (seller_id, parent_sku) IN (SELECT * FROM unnest($3::text[], $4::text[]))""",
-        [m[0] for m in members],
-        [m[1] for m in members],
-        [p[0] for p in parents],
-        [p[1] for p in parents],
-    )
-    return [(r["seller_id"], r["sku"], r["parent_sku"], r["proposal"], r["gtin14"]) for r in rows]
-
-
-async def latest_rejected(conn: asyncpg.Connection, listing_ids: Sequence[object]) -> set[object]:
-    """Which of these listings' latest proposal was rejected."""
-    rows = await conn.fetch(
-        f"""SELECT listing_id FROM (SELECT DISTINCT ON (listing_id) listing_id, outcome FROM {SCHEMA}.decisions
-              WHERE listing_id = ANY($1::uuid[]) ORDER BY listing_id, decided_at DESC) latest
-            WHERE outcome = $2""",
-        list(listing_ids),
-        topics.LISTING_REJECTED,
-    )
-    return {r["listing_id"] for r in rows}
-
-
-async def save_family(conn: asyncpg.Connection, rows: Sequence[tuple[str, str, str | None, str, str | None]]) -> None:
-    if rows:
-        await conn.executemany(
+    async def save_family(self, records: Sequence[FamilyRecord]) -> None:
+        if not records:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.family (seller_id, sku, parent_sku, proposal, gtin14)
                 VALUES ($1, $2, $3, $4::jsonb, $5)
                 ON CONFLICT (seller_id, sku) DO UPDATE SET parent_sku = excluded.parent_sku,
                   proposal = excluded.proposal, gtin14 = excluded.gtin14, updated_at = now()""",
-            rows,
+            [(r.seller_id, r.sku, r.parent_sku, r.proposal.model_dump_json(), r.gtin14) for r in records],
         )
 
-
-@dataclass(frozen=True)
-class WaitingChild:
-    event_id: uuid.UUID
-    event_type: str
-    seller_id: str
-    sku: str
-    parent_sku: str
-    body: bytes
-
-
-async def park_children(conn: asyncpg.Connection, children: Sequence[WaitingChild]) -> None:
-    if children:
-        await conn.executemany(
+    async def park_children(self, children: Sequence[WaitingChild]) -> None:
+        if not children:
+            return
+        await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.waiting_children (event_id, event_type, seller_id, sku, parent_sku, body)
                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING""",
             [(c.event_id, c.event_type, c.seller_id, c.sku, c.parent_sku, c.body) for c in children],
         )
 
+    async def release_children(self, event_ids: Collection[uuid.UUID]) -> None:
+        if not event_ids:
+            return
+        await self.conn.execute(
+            f"DELETE FROM {SCHEMA}.waiting_children WHERE event_id = ANY($1::uuid[])", list(event_ids)
+        )
 
-async def release_children(conn: asyncpg.Connection, parents: Sequence[tuple[str, str]]) -> list[WaitingChild]:
-    """Children waiting for these (now decided) parents, taken out of the waiting room, oldest first."""
-    if not parents:
-        return []
-    rows = await conn.fetch(
-        f"""DELETE FROM {SCHEMA}.waiting_children
-            WHERE (seller_id, parent_sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-            RETURNING event_id, event_type, seller_id, sku, parent_sku, body, since""",
-        [p[0] for p in parents],
-        [p[1] for p in parents],
-    )
-    return [_waiting(r) for r in sorted(rows, key=lambda r: r["since"])]
+    async def take_expired_children(self, older_than_s: float) -> list[WaitingChild]:
+        rows = await self.conn.fetch(
+            f"""DELETE FROM {SCHEMA}.waiting_children WHERE since < now() - make_interval(secs => $1)
+                RETURNING {_WAITING}""",
+            older_than_s,
+        )
+        return [_waiting(r) for r in sorted(rows, key=lambda r: r["since"])]
 
 
-async def expire_children(conn: asyncpg.Connection, older_than_s: float) -> list[WaitingChild]:
-    rows = await conn.fetch(
-        f"""DELETE FROM {SCHEMA}.waiting_children WHERE since < now() - make_interval(secs => $1)
-            RETURNING event_id, event_type, seller_id, sku, parent_sku, body, since""",
-        older_than_s,
-    )
-    return [_waiting(r) for r in sorted(rows, key=lambda r: r["since"])]
+def _aware(at: datetime) -> datetime:
+    """asyncpg gives ``-infinity`` (rows older than the copy's ``changed_at``) as a naive ``datetime.min``."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _waiting(r: asyncpg.Record) -> WaitingChild:

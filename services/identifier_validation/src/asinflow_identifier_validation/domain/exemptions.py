@@ -7,7 +7,9 @@ service's tables. Brands compare on the registry's normalised key.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from asinflow_brands import brand_key
 
@@ -31,3 +33,31 @@ class Exemption:
         if self.sku is None:
             return f"brand {self.brand!r}"
         return f"brand {self.brand!r}, SKU {self.sku!r}"
+
+
+@dataclass(frozen=True)
+class ExemptionRecord:
+    """This service's copy of one exemption: granted (``active``) or revoked, and when the registry did it."""
+
+    exemption: Exemption
+    active: bool
+    changed_at: datetime
+
+
+def apply_changes(
+    copy: Mapping[str, ExemptionRecord], changes: Sequence[ExemptionRecord]
+) -> tuple[dict[str, ExemptionRecord], list[ExemptionRecord]]:
+    """The copy after these grants and revocations, and the records that changed. Grants and revocations
+    arrive on two topics, in any order: the one made last wins (of two made at the same time, the first)."""
+    after = dict(copy)
+    changed: dict[str, ExemptionRecord] = {}
+    for change in sorted(changes, key=lambda c: c.changed_at):
+        exemption_id = change.exemption.exemption_id
+        current = after.get(exemption_id)
+        if current is None or current.changed_at < change.changed_at:
+            after[exemption_id] = changed[exemption_id] = change
+    return after, list(changed.values())
+
+
+def active(copy: Mapping[str, ExemptionRecord]) -> dict[str, Exemption]:
+    return {exemption_id: r.exemption for exemption_id, r in copy.items() if r.active}

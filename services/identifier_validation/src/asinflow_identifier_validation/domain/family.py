@@ -7,19 +7,19 @@ rejected too.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from asinflow_contracts.events import ListingProposed
 from asinflow_contracts.issues import Issue, IssueCode, issue
 
+from asinflow_identifier_validation.domain.records import FamilyRecord, Key
 from asinflow_identifier_validation.domain.variations import (
     FamilyMember,
     child_issues,
     multipack_issues,
     parent_change_findings,
 )
-
-Key = tuple[str, str]  # (seller_id, sku)
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,16 @@ class WaitForParent:
 class Family:
     members: dict[Key, tuple[FamilyMember, str | None]] = field(default_factory=dict)  # -> (member, parent_sku)
     rejected: set[Key] = field(default_factory=set)  # listings whose latest proposal was rejected
+
+    @classmethod
+    def of(cls, records: Iterable[FamilyRecord], rejected: Iterable[Key]) -> Family:
+        """The families as recorded: validated members, and listings whose latest proposal was rejected."""
+        family = cls()
+        for r in records:
+            if (r.seller_id, r.sku) not in family.members:
+                family.validated(r.proposal, r.gtin14)
+        family.rejected |= set(rejected)
+        return family
 
     def parent(self, seller_id: str, parent_sku: str) -> FamilyMember | None:
         found = self.members.get((seller_id, parent_sku))
