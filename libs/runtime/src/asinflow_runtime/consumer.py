@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -91,9 +91,11 @@ class BatchConsumer:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
-        await self.pipeline.drain()
-        await self.commit_pending()
-        await self.consumer.stop()
+        # Each step is bounded: with the broker gone (a killed `asinflow run` takes it along), a stop must still
+        # end; what is not committed now is redelivered and dropped as duplicates.
+        await bounded(self.pipeline.drain(), 5, f"{self.name}: acknowledgements")
+        await bounded(self.commit_pending(), 5, f"{self.name}: offset commit")
+        await bounded(self.consumer.stop(), 5, f"{self.name}: consumer stop")
 
     @property
     def running(self) -> bool:
@@ -180,3 +182,13 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # aioka
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         return None
+
+
+async def bounded(step: Awaitable[object], seconds: float, what: str) -> None:
+    """Await a shutdown step for at most ``seconds``; a failure or a timeout is logged, never raised."""
+    try:
+        await asyncio.wait_for(step, seconds)
+    except TimeoutError:
+        _log.warning("%s: gave up after %.0fs", what, seconds)
+    except Exception as exc:
+        _log.warning("%s: %s", what, exc)

@@ -24,7 +24,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from pydantic import BaseModel
 
 from asinflow_runtime import logs
-from asinflow_runtime.consumer import BatchConsumer, Health
+from asinflow_runtime.consumer import BatchConsumer, Health, bounded
 from asinflow_runtime.db import Migration, create_pool, migrate, reliability_migrations
 from asinflow_runtime.endpoints import Check, Endpoints, HttpServer
 from asinflow_runtime.kafka import ensure_topics, new_producer
@@ -157,8 +157,9 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         """Stop fetching (the batch in hand finishes), then the periodic tasks, then close the connections."""
+        name = self.spec.name
         if self.server is not None:
-            await self.server.stop()
+            await bounded(self.server.stop(), 5, f"{name}: HTTP server")
         if self.batches is not None:
             await self.batches.stop()
         for task in self._tasks:
@@ -168,17 +169,15 @@ class ServiceRuntime:
                 await task
         self._tasks = []
         if self.pipeline is not None:
-            with contextlib.suppress(Exception):
-                await self.pipeline.drain()
-                await self.pipeline.flush_marks()
+            await bounded(self.pipeline.drain(), 5, f"{name}: acknowledgements")
+            await bounded(self.pipeline.flush_marks(), 5, f"{name}: outbox marks")
         if self.producer is not None:
-            with contextlib.suppress(Exception):
-                await self.producer.stop()
+            await bounded(self.producer.stop(), 5, f"{name}: producer stop")
         if self.pool is not None:
-            with contextlib.suppress(Exception):
-                await self._beat(ready=False, reason="stopped")
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.pool.close(), timeout=10)
+            await bounded(self._beat(ready=False, reason="stopped"), 3, f"{name}: last heartbeat")
+            await bounded(self.pool.close(), 5, f"{name}: database pool")
+            if not self.pool.is_closing():
+                self.pool.terminate()
         self.tracing.shutdown()
         _log.info("%s stopped", self.spec.name)
 
