@@ -68,6 +68,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "asinflow_cli.commands.quota", "sales_group", "Seller sales history (it sets the weekly creation limits)."
     ),
     "status": LazyCommand("asinflow_cli.commands.status", "status", "Readiness of every service of the stack."),
+    "top": LazyCommand(
+        "asinflow_cli.commands.top",
+        "top",
+        "Live rates, consumer lag and event age (latency per hop) of every service, from their /metrics.",
+    ),
     "subscribe": LazyCommand("asinflow_cli.commands.subscribe", "subscribe_group", "Follow events live."),
 }
 

@@ -13,9 +13,14 @@ STACK_ENV = STATE_DIR / "stack.env"
 KEYS = ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "REDIS_URL")
 
 
-def write(settings: InfraSettings, pid: int, path: Path = STACK_ENV) -> None:
+#: ``ASINFLOW_HTTP_<SERVICE>`` lines: where each service of a running ``asinflow run`` serves its endpoints.
+HTTP_PREFIX = "ASINFLOW_HTTP_"
+
+
+def write(settings: InfraSettings, pid: int, path: Path = STACK_ENV, http: dict[str, str] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"{k}={v}" for k, v in settings.as_env().items()] + [f"ASINFLOW_RUN_PID={pid}"]
+    lines += [f"{HTTP_PREFIX}{name.upper().replace('-', '_')}={url}" for name, url in (http or {}).items()]
     tmp = path.with_suffix(".tmp")
     tmp.write_text("\n".join(lines) + "\n")
     tmp.replace(path)
@@ -46,3 +51,16 @@ def resolve() -> InfraSettings:
         from_file = {}
     values = {k.lower(): os.environ.get(k) or from_file.get(k) for k in KEYS}
     return InfraSettings.model_validate(values).require_complete()
+
+
+def service_urls(path: Path = STACK_ENV) -> dict[str, str]:
+    """Each service's endpoint URL, from the stack file of a running ``asinflow run`` (empty otherwise)."""
+    values = read(path)
+    pid = values.get("ASINFLOW_RUN_PID")
+    if not pid or not pid_alive(int(pid)):
+        return {}
+    return {
+        key.removeprefix(HTTP_PREFIX).lower().replace("_", "-"): value
+        for key, value in values.items()
+        if key.startswith(HTTP_PREFIX) and key not in ("ASINFLOW_HTTP_HOST", "ASINFLOW_HTTP_PORT")
+    }

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
-from asinflow_runtime.embedded.processes import spawn
+from asinflow_runtime.embedded.processes import free_port, spawn
 from asinflow_runtime.settings import InfraSettings
 
 from asinflow_cli.roster import ROSTER
@@ -67,6 +67,7 @@ class Child:
     name: str
     argv: list[str]
     log: Path
+    http_port: int = 0  #: where it serves /livez, /readyz and /metrics; the same across restarts
     proc: subprocess.Popen[bytes] | None = None
     started: float = 0.0
     attempt: int = 0  # restarts since the process last stayed up ``stable_after_s``
@@ -76,6 +77,10 @@ class Child:
     @property
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
 
 
 class Supervisor:
@@ -94,7 +99,8 @@ class Supervisor:
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
         names = services if services is not None else [(s.name, s.module) for s in ROSTER]
         self.children = {
-            name: Child(name, [sys.executable, "-m", module], log_dir / f"{name}.log") for name, module in names
+            name: Child(name, [sys.executable, "-m", module], log_dir / f"{name}.log", free_port())
+            for name, module in names
         }
         self.started_at = datetime.now(UTC)
         self.env = {**os.environ, **settings.as_env()}
@@ -103,13 +109,19 @@ class Supervisor:
     def names(self) -> list[str]:
         return list(self.children)
 
+    @property
+    def urls(self) -> dict[str, str]:
+        """Where each service serves its endpoints."""
+        return {name: child.url for name, child in self.children.items()}
+
     def start_all(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for child in self.children.values():
             self._start(child)
 
     def _start(self, child: Child) -> None:
-        child.proc = spawn(child.argv, log_file=child.log, env=self.env)
+        env = {**self.env, "ASINFLOW_HTTP_HOST": "127.0.0.1", "ASINFLOW_HTTP_PORT": str(child.http_port)}
+        child.proc = spawn(child.argv, log_file=child.log, env=env)
         child.started = time.monotonic()
         child.restart_at = None
 

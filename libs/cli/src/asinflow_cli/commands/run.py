@@ -71,6 +71,9 @@ async def start_and_feed(
         await sup.wait_ready(pool)
     if not as_json:
         click.echo(f"services ready in {time.monotonic() - started:.1f}s: {', '.join(sup.names)}", err=True)
+        click.echo("endpoints (/livez, /readyz, /metrics; `asinflow top` follows them):", err=True)
+        for name, url in sup.urls.items():
+            click.echo(f"  {name:<24} {url}/metrics", err=True)
     if registry is not None:
         path, registry_lines = registry
         for line in await publish_registry(settings, registry_lines):
@@ -224,7 +227,7 @@ def run(
             raise StackNotStarted(f"the embedded stack did not start: {exc}") from exc
         sup = Supervisor(settings, stackfile.STATE_DIR / "logs", policy, say=lambda line: click.echo(line, err=True))
         if not once:
-            stackfile.write(settings, os.getpid())
+            stackfile.write(settings, os.getpid(), http=sup.urls)
         if not as_json:
             embedded = ", ".join(stack.embedded) or "none"
             kept = "ephemeral" if ephemeral or not stack.embedded else f"data in {DATA_DIR}/"

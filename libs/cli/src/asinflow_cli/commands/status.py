@@ -1,47 +1,73 @@
-"""``asinflow status``: each service's readiness and counters; exit 0 when all are ready."""
+"""``asinflow status``: each server and service of the stack, and why what is not ready is not; exit 0 when all
+are ready. A service's readiness is its own ``/readyz`` (broker, PostgreSQL, Redis, its consumer), found through
+``.asinflow/stack.env`` (``asinflow run``) or its heartbeat row; the heartbeat alone when it does not answer."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 import click
 
-from asinflow_cli import connect, health, stackfile
+from asinflow_cli import connect, health, probe, stackfile
 from asinflow_cli.roster import ROSTER
 
 STALE_AFTER = timedelta(seconds=10)
 
 
-async def service_status(pool: asyncpg.Pool) -> list[dict[str, Any]]:
-    try:
-        rows = {r["service"]: r for r in await pool.fetch("SELECT * FROM ops.service_heartbeat")}
-    except asyncpg.UndefinedTableError:
-        rows = {}
+async def heartbeats(settings: Any) -> dict[str, Any]:
+    """The services' heartbeat rows, or {} when PostgreSQL (or the table) is not there."""
+    import asyncpg
+
+    with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+        async with asyncio.timeout(5), connect.database(settings) as pool:
+            return {r["service"]: r for r in await pool.fetch("SELECT * FROM ops.service_heartbeat")}
+    return {}
+
+
+async def service_status(settings: Any) -> list[dict[str, Any]]:
+    rows = await heartbeats(settings)
+    urls = stackfile.service_urls() or {name: row["http_url"] for name, row in rows.items() if row["http_url"]}
+    answers = await asyncio.gather(*(probe.readiness(urls[s.name]) if s.name in urls else _none() for s in ROSTER))
     now = datetime.now(UTC)
     result = []
-    for service in ROSTER:
+    for service, answer in zip(ROSTER, answers, strict=True):
         row = rows.get(service.name)
         fresh = row is not None and now - row["beat_at"] < STALE_AFTER
+        if answer is not None:
+            ready = bool(answer.get("ready"))
+            failing = {k: v for k, v in answer.get("checks", {}).items() if v != "ok"}
+            reason = "; ".join(f"{k}: {v}" for k, v in failing.items()) or (row["reason"] if row else None)
+        else:
+            ready = bool(row and row["ready"] and fresh)
+            reason = _reason(row, fresh, service.name in urls)
         result.append(
             {
                 "service": service.name,
-                "ready": bool(row and row["ready"] and fresh),
+                "ready": ready,
+                "endpoint": urls.get(service.name),
                 "last_heartbeat": row["beat_at"].isoformat() if row else None,
                 "instance": row["instance"] if row else None,
-                "reason": _reason(row, fresh),
+                "reason": reason,
+                "checks": answer.get("checks") if answer else None,
                 "counters": json.loads(row["counters"]) if row else {},
             }
         )
     return result
 
 
-def _reason(row: asyncpg.Record | None, fresh: bool) -> str | None:
-    """Why a service is not ready (or what it reports while ready, such as an outbox relay problem)."""
+async def _none() -> None:
+    return None
+
+
+def _reason(row: Any, fresh: bool, had_url: bool) -> str | None:
+    """Why a service is not ready when only its heartbeat tells (or what it reports while ready)."""
+    if had_url and (row is None or not fresh):
+        return "its endpoint does not answer: not running"
     if row is None:
         return "no heartbeat: never started on this stack"
     if not fresh:
@@ -57,11 +83,8 @@ def status(as_json: bool) -> None:
 
     async def main() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         settings = stackfile.resolve()
-        servers = await health.check(settings)
-        if not all(s["ok"] for s in servers if s["server"] == "postgres"):
-            return servers, []
-        async with connect.database(settings) as pool:
-            return servers, await service_status(pool)
+        servers, services = await asyncio.gather(health.check(settings), service_status(settings))
+        return servers, services
 
     servers, rows = asyncio.run(main())
     if as_json:
