@@ -9,7 +9,7 @@ from asinflow_contracts.events import ListingMatched, ListingRejected, ListingUn
 from asinflow_runtime.db import migrations_in
 from asinflow_runtime.service import ServiceSpec
 
-from asinflow_duplicate_matching.adapters.index import SCHEMA
+from asinflow_duplicate_matching.adapters.postgres import SCHEMA
 from asinflow_duplicate_matching.handlers import MODELS, SERVICE, MatchingHandler
 
 

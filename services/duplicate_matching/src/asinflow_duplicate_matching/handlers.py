@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncpg
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
@@ -20,9 +18,9 @@ from asinflow_runtime.messages import Incoming, Outgoing
 from asinflow_runtime.records import parse_typed
 from pydantic import BaseModel
 
-from asinflow_duplicate_matching.adapters import index
-from asinflow_duplicate_matching.domain.candidates import key
-from asinflow_duplicate_matching.domain.cascade import Outcome, Scorer, decide
+from asinflow_duplicate_matching.adapters.postgres import PostgresMatchingStore
+from asinflow_duplicate_matching.domain.cascade import Outcome, Scorer, decide_all, indexed_item, lookups
+from asinflow_duplicate_matching.store import Decision, Gtin, MatchingStore
 
 SERVICE = "duplicate-matching"
 SOURCE = f"/asinflow/{SERVICE}"
@@ -40,37 +38,24 @@ class MatchingHandler:
         return parse_typed(received, MODELS)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
-        await index.add_items(conn, [i.body for i in items if isinstance(i.body, CatalogItemCreated)])
-        listings = [i for i in items if isinstance(i.body, ListingValidated)]
-        hits = await index.by_gtin(conn, [i.body.gtin14 for i in listings if i.body.gtin14])
-        outgoing: list[Outgoing] = []
-        decisions: list[tuple[Any, ...]] = []
-        aliases: list[tuple[str, str, bool]] = []
-        for item in listings:
-            listing: ListingValidated = item.body
-            hit = hits.get(listing.gtin14) if listing.gtin14 else None
-            candidates = []
-            if hit is None:
-                p = listing.proposal
-                candidates = await index.block(conn, p.brand, [key(p.model_number), key(p.part_number)], p.title)
-            outcome = decide(listing, hit, candidates, self.scorer)
-            if outcome.alias_gtin14 and outcome.asin:
-                aliases.append((outcome.alias_gtin14, outcome.asin, True))
-            outgoing.append(self._event(item, listing, outcome))
-            decisions.append(
-                (
-                    listing.proposal_id,
-                    listing.listing_id,
-                    outcome.outcome,
-                    outcome.asin,
-                    outcome.match_kind,
-                    outcome.score,
-                    outcome.evidence,
-                )
-            )
-        await index.add_gtins(conn, aliases)
-        await index.save_decisions(conn, decisions)
-        return outgoing
+        return await self.handle(PostgresMatchingStore(conn), items)
+
+    async def handle(self, store: MatchingStore, items: list[Incoming]) -> list[Outgoing]:
+        # new catalog items are indexed first: a listing of the same batch finds them
+        await store.add_items([indexed_item(i.body) for i in items if isinstance(i.body, CatalogItemCreated)])
+        received = [i for i in items if isinstance(i.body, ListingValidated)]
+        listings: list[ListingValidated] = [i.body for i in received]
+        # load: the items the batch's GTINs identify, then candidates for every listing no GTIN identified
+        hits = await store.by_gtin(sorted({listing.gtin14 for listing in listings if listing.gtin14}))
+        searches = lookups(listings, hits)
+        candidates = dict(zip(searches, await store.candidates(list(searches.values())), strict=True))
+        # decide
+        outcomes = decide_all(listings, hits, candidates, self.scorer)
+        # save
+        await store.add_gtins([Gtin(o.alias_gtin14, o.asin, alias=True) for o in outcomes if o.alias_gtin14 and o.asin])
+        await store.save_decisions([Decision.of(listing, o) for listing, o in zip(listings, outcomes, strict=True)])
+        # emit
+        return [self._event(item, item.body, o) for item, o in zip(received, outcomes, strict=True)]
 
     def _event(self, item: Incoming, listing: ListingValidated, outcome: Outcome) -> Outgoing:
         base = listing.model_dump()

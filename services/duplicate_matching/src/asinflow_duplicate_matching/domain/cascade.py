@@ -8,14 +8,15 @@ matches an item with a GTIN (or the reverse) is flagged as a likely duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from asinflow_contracts.events import ListingValidated
+from asinflow_contracts.events import CatalogItemCreated, ListingValidated
 from asinflow_contracts.issues import Issue, IssueCode, Severity, issue
 
-from asinflow_duplicate_matching.domain.candidates import IndexedItem, key
+from asinflow_duplicate_matching.domain.blocking import BlockingQuery
+from asinflow_duplicate_matching.domain.candidates import IndexedItem, key, tokens
 from asinflow_duplicate_matching.domain.product import Product
 
 #: Below this score a GTIN hit is judged a different product (with a disagreeing brand or model number).
@@ -71,14 +72,56 @@ def product_of_item(item: IndexedItem) -> Product:
     )
 
 
+def indexed_item(created: CatalogItemCreated) -> IndexedItem:
+    """A new catalog item as the matcher indexes it."""
+    return IndexedItem(
+        created.asin,
+        created.brand,
+        created.title,
+        created.product_type,
+        created.model_number or "",
+        created.part_number or "",
+        tuple(created.gtin14s),
+        created.parent_asin is not None,
+    )
+
+
+def lookups(listings: Sequence[ListingValidated], hits: Mapping[str, IndexedItem]) -> dict[int, BlockingQuery]:
+    """The catalog lookups a batch needs, by position: every listing that no GTIN identifies, but variation
+    children (only a GTIN identifies them)."""
+    return {
+        n: blocking_query(listing)
+        for n, listing in enumerate(listings)
+        if not (listing.gtin14 and listing.gtin14 in hits) and not _variation_child(listing)
+    }
+
+
+def blocking_query(listing: ListingValidated) -> BlockingQuery:
+    p = listing.proposal
+    model_keys = dict.fromkeys(k for k in (key(p.model_number), key(p.part_number)) if k)
+    return BlockingQuery(key(p.brand), tuple(model_keys), tuple(tokens(p.title)))
+
+
+def decide_all(
+    listings: Sequence[ListingValidated],
+    hits: Mapping[str, IndexedItem],
+    candidates: Mapping[int, Sequence[IndexedItem]],
+    scorer: Scorer,
+) -> list[Outcome]:
+    """The outcome of every listing of a batch: ``hits`` by GTIN-14, ``candidates`` by position (``lookups``)."""
+    return [
+        decide(listing, hits.get(listing.gtin14) if listing.gtin14 else None, candidates.get(n, ()), scorer)
+        for n, listing in enumerate(listings)
+    ]
+
+
 def decide(
     listing: ListingValidated, by_gtin: IndexedItem | None, candidates: Sequence[IndexedItem], scorer: Scorer
 ) -> Outcome:
     proposal = product_of(listing)
     if by_gtin is not None:
         return _gtin_hit(listing, proposal, by_gtin, scorer)
-    variation = listing.proposal.variation
-    if variation is not None and variation.parent_sku:
+    if _variation_child(listing):
         # variants of one family share brand, model and most of the title: only a GTIN identifies them
         return Outcome("UNMATCHED", threshold=scorer.threshold, evidence={"reason": "variation child: GTIN only"})
     eligible = [c for c in candidates if not c.is_child]
@@ -117,6 +160,11 @@ def decide(
         )
     kind: Literal["MODEL", "TITLE"] = "MODEL" if _same_model(listing, top) else "TITLE"
     return _matched(listing, top, kind, top_score, scorer)
+
+
+def _variation_child(listing: ListingValidated) -> bool:
+    variation = listing.proposal.variation
+    return variation is not None and bool(variation.parent_sku)
 
 
 def _same_model(listing: ListingValidated, item: IndexedItem) -> bool:
