@@ -22,6 +22,20 @@ from tests.support.listings import SETTLED, gtin, proposal, publish_proposal, pu
 
 pytestmark = pytest.mark.integration
 
+
+def new_product(seller_id: str, sku: str, n: int) -> dict[str, Any]:
+    """A proposal of a product new to the catalog: a brand, title and GTIN of its own (so it is unmatched)."""
+    brand = f"Obsbrand {uuid.uuid4().hex[:10]}"
+    return proposal(
+        seller_id,
+        sku,
+        brand=brand,
+        title=f"{brand} desk lamp {sku}",
+        model_number=f"OBS-{sku}",
+        identifiers=[{"type": "EAN", "value": gtin(seller_id, n)}],
+    )
+
+
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
@@ -59,10 +73,7 @@ def delta(before: Samples, after: Samples, name: str, **labels: str) -> float:
 async def test_every_service_counts_on_metrics_exactly_what_happened_to_a_feed(services, producer, pool) -> None:
     before = {name: await scrape(rt) for name, rt in services.items()}
     sellers = [seller() for _ in range(3)]
-    good = [
-        proposal(sellers[i % 3], f"OBS-{i}", identifiers=[{"type": "EAN", "value": gtin(sellers[i % 3], i)}])
-        for i in range(9)
-    ]
+    good = [new_product(sellers[i % 3], f"OBS-{i}", i) for i in range(9)]
     bad = [
         proposal(sellers[0], f"OBS-BAD-{i}", identifiers=[{"type": "UPC", "value": "036000291453"}]) for i in range(3)
     ]
@@ -143,7 +154,7 @@ async def test_one_listing_is_one_trace_across_every_service_also_through_the_ou
     # The catalog's inline publish is held back for this listing, so its listing.created reaches activation
     # through the outbox relay: the trace must continue there too.
     s = seller()
-    data = proposal(s, "TRACED", identifiers=[{"type": "EAN", "value": gtin(s, 1)}])
+    data = new_product(s, "TRACED", 1)
     lid = str(listing_id(s, "TRACED"))
     catalog = services["catalog"].pipeline
     assert catalog is not None
@@ -191,7 +202,7 @@ async def test_one_listing_is_one_trace_across_every_service_also_through_the_ou
 
 async def test_an_upstream_traceparent_is_kept(services, producer, pool, spans) -> None:
     s = seller()
-    data = proposal(s, "UPSTREAM", identifiers=[{"type": "EAN", "value": gtin(s, 2)}])
+    data = new_product(s, "UPSTREAM", 2)
     body = json.dumps(data).encode()
     upstream_trace, upstream_span = uuid.uuid4().int, 0x1234567890ABCDEF
     event_id = content_event_id(topics.LISTING_PROPOSED, body)

@@ -16,7 +16,7 @@ their causes, so a replay emits nothing new.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -88,6 +88,15 @@ class QuotaHandler:
 
     def parse(self, received: Received) -> Incoming:
         return parse_typed(received, MODELS)
+
+    def health_checks(self) -> dict[str, Callable[[], Awaitable[str | None]]]:
+        """What the service's /readyz checks besides the broker and PostgreSQL: its Redis counters."""
+
+        async def redis() -> str | None:
+            await self.counters.ping()
+            return None
+
+        return {"redis": redis}
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         return await self.handle(PostgresQuotaStore(conn), items)

@@ -88,3 +88,7 @@ class QuotaCounters(Protocol):
     async def usage_many(self, seller_weeks: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Units granted so far per (seller, week) (0 once the week's counters have expired)."""
         ...
+
+    async def ping(self) -> None:
+        """Raise when the counters cannot be reached (the service's readiness check)."""
+        ...

@@ -128,6 +128,9 @@ class InMemoryQuotaCounters:
     grant of this week or the last is returned as it is; else a unit is taken if the week's count is below the
     limit. A week's counters expire at the next week's start plus ``grace`` (measured at the request's instant)."""
 
+    async def ping(self) -> None:
+        return None
+
     def __init__(self, grace: timedelta = DEFAULT_GRACE) -> None:
         if grace < timedelta(0):
             raise ValueError("grace must not be negative")

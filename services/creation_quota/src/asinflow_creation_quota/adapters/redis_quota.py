@@ -78,6 +78,9 @@ class RedisQuotaCounters:
         if grace < timedelta(0):
             raise ValueError("grace must not be negative")
 
+    async def ping(self) -> None:
+        await self._redis.ping()
+
     async def load_script(self) -> None:
         """Load the script now (optional: the first batch loads it on NOSCRIPT otherwise)."""
         await self._redis.script_load(GRANT_SCRIPT)
