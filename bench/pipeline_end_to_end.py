@@ -423,6 +423,7 @@ async def main(args: argparse.Namespace) -> None:
                 sum(v for k, v in steady_cpu.items() if k != "asinflow run") * 1000 / steady_n, 2
             ),
             "mean_batch": batch_sizes(count2, count3),
+            "cpu_ms_per_listing": {k: round(v * 1000 / steady_n, 3) for k, v in steady_cpu.items() if v > 0},
         }
         report["peak"]["mean_batch"] = batch_sizes(count0, count1)
         if not args.skip_chain_latency:

@@ -65,6 +65,7 @@ class BatchConsumer:
             # listing id) meet in one consumer even though they travel on different topics.
             partition_assignment_strategy=(RangePartitionAssignor,),
             fetch_max_wait_ms=fetch_max_wait_ms or settings.fetch_max_wait_ms,
+            fetch_min_bytes=settings.fetch_min_bytes,
             max_partition_fetch_bytes=MAX_MESSAGE_BYTES + 65_536,
         )
         self._task: asyncio.Task[None] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,15 +24,20 @@ def migrations_in(folder: Path) -> list[Migration]:
 
 
 async def create_pool(
-    dsn: str, *, min_size: int = 1, max_size: int = 5, application_name: str = "asinflow"
+    dsn: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 5,
+    application_name: str = "asinflow",
+    settings: Mapping[str, str] | None = None,
 ) -> asyncpg.Pool:
-    """A pool whose connections name their service (``pg_stat_activity.application_name``)."""
+    """A pool whose connections name their service (``pg_stat_activity.application_name``), with ``settings``."""
     pool = await asyncpg.create_pool(
         dsn,
         min_size=min_size,
         max_size=max_size,
         command_timeout=60,
-        server_settings={"application_name": application_name},
+        server_settings={"application_name": application_name, **(settings or {})},
     )
     assert pool is not None
     return pool
@@ -75,4 +81,5 @@ def reliability_migrations() -> list[Migration]:
     return [
         Migration("runtime_0001_inbox_outbox", (sql / "inbox_outbox.sql").read_text()),
         Migration("runtime_0002_outbox_failures", (sql / "outbox_0002.sql").read_text()),
+        Migration("runtime_0003_pruning", (sql / "runtime_0003.sql").read_text()),
     ]

@@ -50,3 +50,14 @@ class Inbox:
                 fresh.discard(item.event_id)
                 claimed.append(item)
         return claimed
+
+    async def prune(self, conn: asyncpg.Connection | asyncpg.Pool, keep_s: float, limit: int = 10_000) -> int:
+        """Forget event ids applied more than ``keep_s`` ago (at most ``limit`` at a time): an event redelivered
+        later than that would be applied again (README "Delivery guarantees")."""
+        status = await conn.execute(
+            f"""DELETE FROM {self.table} WHERE event_id IN (
+                    SELECT event_id FROM {self.table} WHERE applied_at < now() - make_interval(secs => $1) LIMIT $2)""",
+            keep_s,
+            limit,
+        )
+        return int(status.split()[-1])

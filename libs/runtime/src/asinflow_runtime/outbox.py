@@ -41,6 +41,15 @@ class Sent:
     retry: list[tuple[PendingRow, BaseException]] = field(default_factory=list)
 
 
+#: Counted through the partial indexes (outbox_pending, outbox_failed): never a scan of the whole table.
+_COUNTS = """
+SELECT (SELECT count(*) FROM {table} WHERE published_at IS NULL AND failed_at IS NULL) AS pending,
+       (SELECT count(*) FROM {table} WHERE published_at IS NULL AND failed_at IS NOT NULL) AS failed,
+       coalesce(extract(epoch FROM now() - (SELECT min(created_at) FROM {table}
+                                             WHERE published_at IS NULL AND failed_at IS NULL)), 0) AS oldest
+"""
+
+
 class Outbox:
     """The outbox table of one service schema."""
 
@@ -122,25 +131,26 @@ class Outbox:
 
     async def counts(self, conn: asyncpg.Connection | asyncpg.Pool) -> tuple[int, int]:
         """(pending, failed) rows."""
-        row = await conn.fetchrow(
-            f"""SELECT count(*) FILTER (WHERE failed_at IS NULL) AS pending,
-                       count(*) FILTER (WHERE failed_at IS NOT NULL) AS failed
-                FROM {self.table} WHERE published_at IS NULL"""
-        )
-        assert row is not None
-        return int(row["pending"]), int(row["failed"])
+        pending, failed, _ = await self.counts_and_age(conn)
+        return pending, failed
 
     async def counts_and_age(self, conn: asyncpg.Connection | asyncpg.Pool) -> tuple[int, int, float]:
         """(pending, failed) rows and the age in seconds of the oldest pending one (0 when none)."""
-        row = await conn.fetchrow(
-            f"""SELECT count(*) FILTER (WHERE failed_at IS NULL) AS pending,
-                       count(*) FILTER (WHERE failed_at IS NOT NULL) AS failed,
-                       coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE failed_at IS NULL)), 0)
-                         AS oldest
-                FROM {self.table} WHERE published_at IS NULL"""
-        )
+        row = await conn.fetchrow(_COUNTS.format(table=self.table))
         assert row is not None
         return int(row["pending"]), int(row["failed"]), float(row["oldest"])
+
+    async def prune(self, conn: asyncpg.Connection | asyncpg.Pool, keep_s: float, limit: int = 10_000) -> int:
+        """Delete rows published more than ``keep_s`` ago (at most ``limit`` at a time); returns how many."""
+        status = await conn.execute(
+            f"""DELETE FROM {self.table} WHERE seq IN (
+                    SELECT seq FROM {self.table}
+                    WHERE created_at < now() - make_interval(secs => $1) AND published_at IS NOT NULL
+                    LIMIT $2)""",
+            keep_s,
+            limit,
+        )
+        return int(status.split()[-1])
 
     async def count_pending(self, conn: asyncpg.Connection | asyncpg.Pool) -> int:
         return (await self.counts(conn))[0]

@@ -12,7 +12,7 @@ import os
 import signal
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from asinflow_runtime.messages import Counters
 from asinflow_runtime.metrics import ServiceMetrics
 from asinflow_runtime.outbox import Outbox, OutboxRelay
 from asinflow_runtime.pipeline import BatchHandler, BatchPipeline
-from asinflow_runtime.settings import ConsumerSettings, HttpSettings, InfraSettings
+from asinflow_runtime.settings import ConsumerSettings, HttpSettings, InfraSettings, RetentionSettings
 from asinflow_runtime.tracing import Tracing
 from asinflow_runtime.transient import Backoff, is_transient
 
@@ -65,6 +65,8 @@ class ServiceSpec:
     fetch_max_wait_ms: int | None = None
     #: Seconds between runs of the handler's ``tick`` (periodic work such as timeouts); None: no tick.
     tick_interval_s: float | None = None
+    #: PostgreSQL settings of the service's connections (e.g. ``plan_cache_mode``).
+    pg_settings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,7 +109,10 @@ class ServiceRuntime:
             ),
         )
         pool = await _until_reachable(
-            "postgres", lambda: create_pool(infra.database_url or "", application_name=self.spec.name)
+            "postgres",
+            lambda: create_pool(
+                infra.database_url or "", application_name=self.spec.name, settings=self.spec.pg_settings
+            ),
         )
         self.pool = pool
         async with pool.acquire() as conn:
@@ -149,6 +154,7 @@ class ServiceRuntime:
             asyncio.create_task(self._relay.run(), name=f"{self.spec.name}-relay"),
             asyncio.create_task(self._heartbeat(), name=f"{self.spec.name}-heartbeat"),
         ]
+        self._tasks.append(asyncio.create_task(self._housekeeping(), name=f"{self.spec.name}-housekeeping"))
         if self.spec.tick_interval_s:
             self._tasks.append(
                 asyncio.create_task(self._ticker(self.spec.tick_interval_s), name=f"{self.spec.name}-tick")
@@ -255,6 +261,23 @@ class ServiceRuntime:
             except Exception as exc:
                 if not is_transient(exc):
                     _log.exception("%s: periodic work failed; trying again in %.0fs", self.spec.name, interval_s)
+
+    async def _housekeeping(self) -> None:
+        """Delete published outbox rows and forgotten inbox ids past their retention (RetentionSettings)."""
+        assert self.pool is not None and self.pipeline is not None
+        keep = RetentionSettings()
+        while True:
+            await asyncio.sleep(keep.prune_interval_s)
+            try:
+                outbox = await self._outbox.prune(self.pool, keep.outbox_keep_s)
+                inbox = await self.pipeline.inbox.prune(self.pool, keep.inbox_keep_s)
+                if outbox or inbox:
+                    _log.info("pruned %d published outbox rows and %d inbox ids", outbox, inbox)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not is_transient(exc):
+                    _log.exception("%s: housekeeping failed; trying again later", self.spec.name)
 
     async def _heartbeat(self) -> None:
         while True:

@@ -41,7 +41,11 @@ class ConsumerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASINFLOW_CONSUMER_", extra="ignore")
 
     max_records: int = 500
-    fetch_max_wait_ms: int = 100
+    #: The broker answers a fetch once it has ``fetch_min_bytes`` for the consumer or ``fetch_max_wait_ms`` has
+    #: passed: under load, batches stay large (a batch's fixed cost is shared by more events); on an idle stack
+    #: each hop waits at most ``fetch_max_wait_ms`` (docs/performance.md has the trade-off, measured).
+    fetch_max_wait_ms: int = 50
+    fetch_min_bytes: int = 65_536
     #: Transient failures (database, Redis or broker away) are retried with this backoff, never dead-lettered.
     retry_initial_s: float = 0.2
     retry_max_s: float = 5.0
@@ -66,3 +70,15 @@ class HttpSettings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 0
+
+
+class RetentionSettings(BaseSettings):
+    """How long a service keeps published outbox rows and the ids of applied events; env ``ASINFLOW_OUTBOX_KEEP_S``
+    and ``ASINFLOW_INBOX_KEEP_S``. An event redelivered after its id is forgotten would be applied again: keep
+    the inbox longer than any redelivery or replay (`asinflow dlq replay` of an old letter included)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASINFLOW_", extra="ignore")
+
+    outbox_keep_s: float = 3_600.0
+    inbox_keep_s: float = 7 * 24 * 3_600.0
+    prune_interval_s: float = 60.0

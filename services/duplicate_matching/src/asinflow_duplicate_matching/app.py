@@ -32,4 +32,7 @@ SPEC = ServiceSpec(
     ),
     description="Finds the catalog item a validated proposal describes: GTIN, then brand + model/part number, "
     "then title and attributes (blocking + a fitted scorer), with evidence; reports conflicts.",
+    # The blocking statement runs once per batch and its best plan depends on the catalog's size: planned for
+    # each run, never a generic plan cached while the catalog was small (a sequential scan ever after).
+    pg_settings={"plan_cache_mode": "force_custom_plan"},
 )

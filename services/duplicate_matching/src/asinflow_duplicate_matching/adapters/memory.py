@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from asinflow_duplicate_matching.domain.blocking import (
     BLOCK_LIMIT,
+    COUNT_CAP,
     READ_BUDGET,
     BlockingQuery,
     item_keys,
@@ -45,6 +46,8 @@ class InMemoryMatchingStore:
             keys = frozenset(item_keys(key(i.brand), words))
             self.items[i.asin] = _Row(i, key(i.brand), key(i.model_number), key(i.part_number), frozenset(words), keys)
             self.key_counts.update(keys)
+            for k in keys:  # saturates like PostgreSQL's (blocking.COUNT_CAP)
+                self.key_counts[k] = min(self.key_counts[k], COUNT_CAP)
             added.append(i.asin)
             self._add_gtins([Gtin(g, i.asin) for g in i.gtin14s])
         return added

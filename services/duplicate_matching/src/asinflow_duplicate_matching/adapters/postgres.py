@@ -12,6 +12,7 @@ import asyncpg
 
 from asinflow_duplicate_matching.domain.blocking import (
     BLOCK_LIMIT,
+    COUNT_CAP,
     READ_BUDGET,
     BlockingQuery,
     item_keys,
@@ -42,7 +43,8 @@ WITH added AS (
 ), counted AS (
     INSERT INTO {SCHEMA}.key_counts (key, items)
     SELECT k, count(*) FROM added, unnest(added.keys) k GROUP BY k ORDER BY k
-    ON CONFLICT (key) DO UPDATE SET items = key_counts.items + EXCLUDED.items
+    ON CONFLICT (key) DO UPDATE SET items = least(key_counts.items + EXCLUDED.items, {COUNT_CAP})
+        WHERE key_counts.items < {COUNT_CAP}
 ), own_gtins AS (
     INSERT INTO {SCHEMA}.gtins (gtin14, asin, alias)
     SELECT g, added.asin, false FROM added, unnest(added.gtin14s) g

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 BLOCK_LIMIT = 50
 #: items a proposal's title lookup reads at most (and the sum of the counts of the keys it is looked up by)
 READ_BUDGET = 1_000
+#: A key's count stops growing here: above it a key is only ever "common", and not updating the rows of the most
+#: common words (one a new item, steadily) keeps them free of the dead row versions that slowed their lookups.
+COUNT_CAP = 10 * READ_BUDGET
 #: keys a title is looked up by at most
 MAX_KEYS = 16
 #: keys an item must all have when every key of the title is too common on its own

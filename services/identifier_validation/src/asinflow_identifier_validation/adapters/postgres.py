@@ -88,9 +88,14 @@ class PostgresValidationStore(ValidationStore):
         if not members and not children_of:
             return []
         rows = await self.conn.fetch(
-            f"""SELECT seller_id, sku, parent_sku, proposal::text AS proposal, gtin14 FROM {SCHEMA}.family f
-                WHERE (seller_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-                   OR (seller_id, parent_sku) IN (SELECT * FROM unnest($3::text[], $4::text[]))""",
+            # two index lookups joined to the batch's keys (an OR of two IN lists read the whole table)
+            f"""SELECT f.seller_id, f.sku, f.parent_sku, f.proposal::text AS proposal, f.gtin14 FROM {SCHEMA}.family f
+                  JOIN unnest($1::text[], $2::text[]) AS m(seller_id, sku)
+                    ON f.seller_id = m.seller_id AND f.sku = m.sku
+                UNION
+                SELECT f.seller_id, f.sku, f.parent_sku, f.proposal::text, f.gtin14 FROM {SCHEMA}.family f
+                  JOIN unnest($3::text[], $4::text[]) AS c(seller_id, parent_sku)
+                    ON f.seller_id = c.seller_id AND f.parent_sku = c.parent_sku""",
             [m[0] for m in members],
             [m[1] for m in members],
             [p[0] for p in children_of],
