@@ -250,12 +250,15 @@ def junk_for(topic: str, run: str, *, five_mb: bool) -> Iterator[Junk]:
     mutations: dict[str, dict[str, Any] | None] = {
         "wrong-type": _with(example, _STR_FIELDS, 5),
         "int-2^31": _with(example, _INT_FIELDS, 2**31),
-        "int-2^63": {**example, "unknown_number": 2**63},
+        "int-2^63": _with(example, _INT_FIELDS, 2**63),
         "nan": {**example, "unknown_number": float("nan")},
         "infinity": {**example, "unknown_number": float("inf")},
         "unknown-enum": _with_enum(topic, example, "ALIENS"),
         "nul": _with(example, _STR_FIELDS, "S\x00"),
-        "deep": {**example, "unknown": json.loads("[" * 40 + "]" * 40)},
+        # unknown fields of these events are dropped, so nesting matters only where they are kept: a proposal's
+        "deep": {**example, "proposal": {**example["proposal"], "unknown": json.loads("[" * 40 + "]" * 40)}}
+        if "proposal" in example
+        else None,
         "forged-listing-id": {**example, "listing_id": str(uuid.uuid4())} if "listing_id" in example else None,
     }
     for kind, data in mutations.items():

@@ -6,25 +6,33 @@ integers outside 64 bits and non-finite numbers. One iterative walk, so a deep b
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from pydantic import BaseModel
 
 from asinflow_contracts.limits import MAX_JSON_DEPTH, MAX_JSON_INTEGER
 
-#: What only a body that may break the bounds contains: an escaped NUL or surrogate, a run of 19+ digits (an
-#: integer near 64 bits), a three-digit exponent, NaN/Infinity. (Inside strings too: a false alarm only costs
-#: the full walk.)
-_SUSPECT = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]|[0-9]{19}|[eE][+-]?[0-9]{3}|NaN|Infinity")
+#: Nesting allowed inside a free-form part (a proposal's unknown fields, evidence), which sits at most two levels
+#: below the top of a body (an event that carries a proposal).
+FREE_FORM_DEPTH = MAX_JSON_DEPTH - 2
 
 
-def might_break_bounds(raw: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> bool:
-    """A cheap scan of a JSON body: False when it certainly satisfies ``first_problem`` (no suspect token, and
-    fewer brackets than the depth limit, so it cannot nest deeper), True when the full walk must decide."""
-    if raw.count(b"[") + raw.count(b"{") > max_depth:
-        return True
-    return _SUSPECT.search(raw) is not None
+def free_form(value: Any) -> Any:
+    """A free-form part of a model, checked whole (its after-validator): raises ``ValueError`` naming the problem."""
+    if value and (problem := first_problem(value, max_depth=FREE_FORM_DEPTH)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+def might_break_bounds(raw: bytes) -> bool:
+    """A cheap scan of a JSON body for what pydantic's own parser would let through: an escaped NUL or a lone
+    surrogate in a string (``\\u0000``, ``\\uD8xx``…), ``NaN``/``Infinity`` (not JSON).
+
+    False: the body can go straight from bytes into its model, whose known fields are bounded by their own types
+    and whose free-form parts (a proposal's unknown fields, matching evidence) are walked by their
+    after-validators (unknown fields of other events are dropped). True: the whole body must be walked
+    (``first_problem``)."""
+    return b"\\u0000" in raw or b"\\ud" in raw or b"\\uD" in raw or b"NaN" in raw or b"Infinity" in raw
 
 
 def first_problem(data: Any, *, max_depth: int = MAX_JSON_DEPTH) -> str | None:

@@ -44,7 +44,7 @@ class ConsumerSettings(BaseSettings):
     #: The broker answers a fetch once it has ``fetch_min_bytes`` for the consumer or ``fetch_max_wait_ms`` has
     #: passed: under load, batches stay large (a batch's fixed cost is shared by more events); on an idle stack
     #: each hop waits at most ``fetch_max_wait_ms`` (docs/performance.md has the trade-off, measured).
-    fetch_max_wait_ms: int = 50
+    fetch_max_wait_ms: int = 40
     fetch_min_bytes: int = 65_536
     #: Transient failures (database, Redis or broker away) are retried with this backoff, never dead-lettered.
     retry_initial_s: float = 0.2
@@ -56,7 +56,7 @@ class ConsumerSettings(BaseSettings):
     max_publishing: int = 4
     #: Offsets are committed at most this often (and at a rebalance and at stop): a crash redelivers at most
     #: that much, which the inbox drops as duplicates.
-    commit_interval_ms: int = 200
+    commit_interval_ms: int = 500
     poison_limit: int = 3
     poison_window_s: float = 600.0
     halt_retry_max_s: float = 30.0

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from asinflow_contracts.base import Asin, Gtin14
+from asinflow_contracts.bounds import free_form
 from asinflow_contracts.events.listing import ListingValidated
+
+#: Free-form JSON, checked whole against the bounds (``bounds.free_form``).
+FreeForm = Annotated[dict[str, Any], AfterValidator(free_form)]
 
 
 class ListingMatched(ListingValidated):
@@ -17,7 +21,7 @@ class ListingMatched(ListingValidated):
     match_kind: Literal["GTIN", "MODEL", "TITLE"] = Field(description="Which step of the cascade matched.")
     score: float = Field(ge=0, le=1, description="Matcher score of the pair (0..1); 1.0 for an identical GTIN.")
     threshold: float = Field(ge=0, le=1, description="The score a title/attribute match needs.")
-    evidence: dict[str, Any] = Field(description="Which fields agreed and which disagreed, with contributions.")
+    evidence: FreeForm = Field(description="Which fields agreed and which disagreed, with contributions.")
     alias_gtin14: Gtin14 | None = Field(
         default=None, description="The proposal's GTIN, new for this item: recorded as an alias (a warning)."
     )
@@ -29,4 +33,4 @@ class ListingUnmatched(ListingValidated):
     best_asin: Asin | None = Field(default=None, description="The closest candidate, below the threshold.")
     best_score: float | None = Field(default=None, ge=0, le=1, description="Its score.")
     threshold: float = Field(ge=0, le=1, description="The score a match needs.")
-    evidence: dict[str, Any] = Field(default_factory=dict, description="Evidence about the closest candidate.")
+    evidence: FreeForm = Field(default_factory=dict, description="Evidence about the closest candidate.")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from asinflow_contracts.base import Contract, Part, Quantity
+from asinflow_contracts.bounds import free_form
 from asinflow_contracts.limits import MAX_MONEY, MAX_PRIORITY, MIN_PRIORITY, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -88,3 +89,9 @@ class ListingProposed(Contract):
         le=MAX_PRIORITY,
         description="Higher is released first when the quota throttles (-1,000,000 … 1,000,000).",
     )
+
+    @model_validator(mode="after")
+    def _unknown_fields_within_bounds(self) -> Self:
+        """Unknown fields are kept, within the bounds (checked here even when the body skipped the whole walk)."""
+        free_form(self.__pydantic_extra__)
+        return self
