@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from functools import lru_cache
 
 #: Namespace of every asinflow UUIDv5.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://asinflow.dev/ns")
 
 
+@lru_cache(maxsize=65_536)
 def listing_id(seller_id: str, sku: str) -> uuid.UUID:
-    """The listing id of ``(seller_id, sku)``: UUIDv5, identical in every service."""
+    """The listing id of ``(seller_id, sku)``: UUIDv5, identical in every service (pure, so cached: every event
+    of a listing checks it)."""
     return uuid.uuid5(NAMESPACE, f"listing\x1f{seller_id}\x1f{sku}")
 
 

@@ -150,3 +150,39 @@ def decision_of(topic: str, payload: Any) -> tuple[str, str]:
     if value is None:
         return outcome, ""
     return outcome, str(getattr(value, "value", value))
+
+
+class _Nothing:
+    """Stands for any metric when instrumentation is off: every call is a no-op."""
+
+    def labels(self, *values: str) -> _Nothing:
+        return self
+
+    def inc(self, amount: float = 1) -> None:
+        return None
+
+    def observe(self, amount: float) -> None:
+        return None
+
+    def set(self, value: float) -> None:
+        return None
+
+
+class NoMetrics(ServiceMetrics):
+    """``ASINFLOW_INSTRUMENTATION=off``: the same interface, nothing counted (to measure what counting costs)."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(service)
+        nothing: Any = _Nothing()
+        for name, value in list(vars(self).items()):
+            if isinstance(value, Counter | Gauge | Histogram):
+                setattr(self, name, nothing)
+
+    def per_topic(self, counter: Counter, topics: Iterable[str]) -> None:
+        return None
+
+    def ages(self, topic_and_time: Iterable[tuple[str, datetime]]) -> None:
+        return None
+
+    def decided(self, payloads: Iterable[tuple[str, Any]]) -> None:
+        return None

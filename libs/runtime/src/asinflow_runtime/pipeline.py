@@ -139,6 +139,8 @@ class BatchPipeline:
 
     def _start_spans(self, items: list[Incoming]) -> dict[Any, Span]:
         spans: dict[Any, Span] = {}
+        if not self.tracing.enabled:
+            return spans
         for item in items:
             envelope = item.envelope
             attributes = {
@@ -162,6 +164,8 @@ class BatchPipeline:
     def _traced(self, outgoing: list[Outgoing]) -> list[Outgoing]:
         """Each event with the ``traceparent`` of its own publish span, a child of its cause's span (found by
         causation id, else by listing)."""
+        if not self.tracing.enabled:
+            return outgoing
         traced = []
         for out in outgoing:
             envelope = out.envelope

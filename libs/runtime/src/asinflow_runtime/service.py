@@ -29,7 +29,7 @@ from asinflow_runtime.db import Migration, create_pool, migrate, reliability_mig
 from asinflow_runtime.endpoints import Check, Endpoints, HttpServer
 from asinflow_runtime.kafka import ensure_topics, new_producer
 from asinflow_runtime.messages import Counters
-from asinflow_runtime.metrics import ServiceMetrics
+from asinflow_runtime.metrics import NoMetrics, ServiceMetrics
 from asinflow_runtime.outbox import Outbox, OutboxRelay
 from asinflow_runtime.pipeline import BatchHandler, BatchPipeline
 from asinflow_runtime.settings import ConsumerSettings, HttpSettings, InfraSettings, RetentionSettings
@@ -85,8 +85,10 @@ class ServiceRuntime:
         self.infra.require_complete()
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.health = Health()
-        self.metrics = ServiceMetrics(self.spec.name)
-        self.tracing = Tracing(self.spec.name, self.span_exporter)
+        # ASINFLOW_INSTRUMENTATION=off counts nothing and traces nothing: only to measure what instrumentation costs
+        instrumented = os.environ.get("ASINFLOW_INSTRUMENTATION", "on") != "off"
+        self.metrics = ServiceMetrics(self.spec.name) if instrumented else NoMetrics(self.spec.name)
+        self.tracing = Tracing(self.spec.name, self.span_exporter, enabled=instrumented)
         self.server: HttpServer | None = None
         self.pool: asyncpg.Pool | None = None
         self.producer: AIOKafkaProducer | None = None

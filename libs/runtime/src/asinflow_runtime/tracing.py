@@ -35,8 +35,10 @@ TRACEPARENT_HEADERS = ("traceparent", "ce_traceparent")
 class Tracing:
     """The tracer of one service instance."""
 
-    def __init__(self, service: str, exporter: SpanExporter | None = None) -> None:
+    def __init__(self, service: str, exporter: SpanExporter | None = None, *, enabled: bool = True) -> None:
         self.service = service
+        #: False (``ASINFLOW_INSTRUMENTATION=off``): no spans and no traceparent at all.
+        self.enabled = enabled
         resource = Resource.create({"service.name": service, "service.namespace": "asinflow"})
         if exporter is None and os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -70,6 +72,8 @@ class Tracing:
     def publish(self, topic: str, parent: Span | None, attributes: Mapping[str, str]) -> Span:
         """The span of one emitted event, child of the span of the event that caused it."""
         if not self.recording:
+            if isinstance(parent, _Propagated):
+                return parent.child()
             return _Propagated(parent.get_span_context() if parent is not None else None)
         context = trace.set_span_in_context(parent) if parent is not None else None
         return self.tracer.start_span(
@@ -84,12 +88,25 @@ class Tracing:
 
 
 class _Propagated(NonRecordingSpan):
-    """A span that is not recorded but has its own id under its parent's trace, so contexts keep travelling."""
+    """A span that is not recorded but has its own id under its parent's trace, so contexts keep travelling.
+    Its context is built only when asked for (``traceparent_of`` formats it without one)."""
 
     def __init__(self, parent: SpanContext | None) -> None:
-        trace_id = parent.trace_id if parent is not None and parent.is_valid else random.getrandbits(128) or 1
-        flags = parent.trace_flags if parent is not None and parent.is_valid else _SAMPLED
-        super().__init__(SpanContext(trace_id, random.getrandbits(64) or 1, is_remote=False, trace_flags=flags))
+        valid = parent is not None and parent.is_valid
+        self.trace_id = parent.trace_id if valid and parent is not None else random.getrandbits(128) or 1
+        self.flags = int(parent.trace_flags) if valid and parent is not None else int(_SAMPLED)
+        self.span_id = random.getrandbits(64) or 1
+
+    def child(self) -> _Propagated:
+        child = _Propagated.__new__(_Propagated)
+        child.trace_id, child.flags, child.span_id = self.trace_id, self.flags, random.getrandbits(64) or 1
+        return child
+
+    def get_span_context(self) -> SpanContext:
+        return SpanContext(self.trace_id, self.span_id, is_remote=False, trace_flags=TraceFlags(self.flags))
+
+    def end(self, end_time: int | None = None) -> None:
+        return None
 
 
 def parent_span_context(traceparent: str | None, event_id: uuid.UUID) -> SpanContext:
@@ -107,6 +124,8 @@ _SAMPLED = TraceFlags(TraceFlags.SAMPLED)
 
 def traceparent_of(span: Span) -> str:
     """The W3C ``traceparent`` header value of a span."""
+    if isinstance(span, _Propagated):
+        return f"00-{span.trace_id:032x}-{span.span_id:016x}-{span.flags:02x}"
     ctx = span.get_span_context()
     return f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{int(ctx.trace_flags):02x}"
 
