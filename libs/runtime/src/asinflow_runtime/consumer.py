@@ -76,6 +76,7 @@ class BatchConsumer:
         self._uncommitted: dict[TopicPartition, OffsetAndMetadata] = {}
         self._committed_at = 0.0
         self._next: dict[TopicPartition, int] = {}  # the next offset to apply, per partition
+        self._lag_at = 0.0  # lag gauges are refreshed at most once a second while busy
 
     async def start(self) -> None:
         self.consumer.subscribe(topics=self.topics, listener=_CommitOnRevoke(self))
@@ -137,13 +138,15 @@ class BatchConsumer:
                     {tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in batches.items()}
                 )
                 self._next.update({tp: records[-1].offset + 1 for tp, records in batches.items()})
-                self.update_lag()
+                if time.monotonic() - self._lag_at >= 1.0:
+                    self.update_lag()
                 if time.monotonic() - self._committed_at >= self.settings.commit_interval_ms / 1000:
                     await self.commit_pending()
 
     def update_lag(self) -> None:
         """Records each assigned partition holds beyond what was applied (the broker's high watermark, as
         last seen in a fetch, minus the next offset to apply)."""
+        self._lag_at = time.monotonic()
         metrics = self.pipeline.metrics
         for tp in self.consumer.assignment():
             highwater = self.consumer.highwater(tp)

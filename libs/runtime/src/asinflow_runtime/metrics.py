@@ -103,6 +103,7 @@ class ServiceMetrics:
             registry=r,
         )
         self.ready = Gauge("asinflow_ready", "1 when the service is ready, 0 otherwise.", ["service"], registry=r)
+        self._age_children: dict[str, Any] = {}
         self.orphans = Gauge(
             "asinflow_orphaned_events", "Events parked for a cause that never came.", ["service"], registry=r
         )
@@ -113,8 +114,12 @@ class ServiceMetrics:
 
     def ages(self, topic_and_time: Iterable[tuple[str, datetime]]) -> None:
         now = datetime.now(UTC)
+        children = self._age_children
         for topic, at in topic_and_time:
-            self.event_age.labels(self.service, topic).observe(max(0.0, (now - at).total_seconds()))
+            child = children.get(topic)
+            if child is None:
+                child = children[topic] = self.event_age.labels(self.service, topic)
+            child.observe(max(0.0, (now - at).total_seconds()))
 
     def decided(self, payloads: Iterable[tuple[str, Any]]) -> None:
         for (outcome, code), n in Tally(decision_of(topic, payload) for topic, payload in payloads).items():

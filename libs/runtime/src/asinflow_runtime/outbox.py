@@ -56,11 +56,18 @@ class Outbox:
     def __init__(self, schema: str) -> None:
         self.table = f"{quote_ident(schema)}.outbox"
 
-    async def add(self, conn: asyncpg.Connection, events: Sequence[Outgoing]) -> list[PendingRow]:
-        """Insert the events (inside the caller's transaction); an event id already there is not re-added."""
+    async def add(
+        self, conn: asyncpg.Connection, events: Sequence[Outgoing], traceparents: Sequence[str | None] = ()
+    ) -> list[PendingRow]:
+        """Insert the events (inside the caller's transaction); an event id already there is not re-added.
+        ``traceparents``: each event's W3C trace context, kept with its headers (a relayed event continues its
+        trace)."""
         if not events:
             return []
         headers = [e.envelope.to_headers() for e in events]
+        for h, traceparent in zip(headers, traceparents, strict=False):
+            if traceparent and not any(k == "traceparent" for k, _ in h):
+                h.append(("traceparent", traceparent.encode()))
         bodies = [e.body() for e in events]
         rows = await conn.fetch(
             f"""

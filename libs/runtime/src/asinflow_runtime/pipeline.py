@@ -24,7 +24,6 @@ import traceback
 import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 import asyncpg
@@ -161,19 +160,19 @@ class BatchPipeline:
                 span.end()
         self._spans = {}
 
-    def _traced(self, outgoing: list[Outgoing]) -> list[Outgoing]:
-        """Each event with the ``traceparent`` of its own publish span, a child of its cause's span (found by
-        causation id, else by listing)."""
+    def _traceparents(self, outgoing: list[Outgoing]) -> Sequence[str | None]:
+        """Each event's ``traceparent``: that of its own publish span, a child of its cause's span (found by
+        causation id, else by listing); written to the outbox with the event's other headers."""
         if not self.tracing.enabled:
-            return outgoing
-        traced = []
+            return [None] * len(outgoing)
+        found = []
         for out in outgoing:
             envelope = out.envelope
             parent = self._spans.get(envelope.causation_id) or self._spans.get(out.key)
             span = self.tracing.publish(out.topic, parent, {"messaging.message.id": str(envelope.id)})
-            traced.append(replace(out, envelope=replace(envelope, traceparent=traceparent_of(span))))
+            found.append(envelope.traceparent or traceparent_of(span))
             span.end()
-        return traced
+        return found
 
     async def _apply_all(self, items: list[Incoming]) -> tuple[int, list[tuple[Incoming, BaseException]]]:
         """Apply the batch; when that fails, one message at a time. Returns (applied, failures)."""
@@ -220,8 +219,8 @@ class BatchPipeline:
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 fresh = await self.inbox.claim(conn, items, mark_outbox=(self.outbox.table, marking))
-                outgoing = self._traced(await self.handler.apply(conn, fresh)) if fresh else []
-                rows = await self.outbox.add(conn, outgoing)
+                outgoing = await self.handler.apply(conn, fresh) if fresh else []
+                rows = await self.outbox.add(conn, outgoing, self._traceparents(outgoing))
         except BaseException:
             self._published_unmarked = marking + self._published_unmarked
             raise
@@ -241,8 +240,8 @@ class BatchPipeline:
         if tick is None:
             return
         async with self.pool.acquire() as conn, conn.transaction():
-            outgoing = self._traced(await tick(conn))
-            rows = await self.outbox.add(conn, outgoing)
+            outgoing = await tick(conn)
+            rows = await self.outbox.add(conn, outgoing, self._traceparents(outgoing))
         self.metrics.decided((o.topic, o.payload) for o in outgoing)
         await self._publish(rows)
 
