@@ -40,7 +40,12 @@ class ServiceProcess:
 
     def __init__(self, module: str, settings: InfraSettings, log_dir: Path) -> None:
         self.module = module
-        self.env = {**os.environ, **settings.as_env(), "ASINFLOW_CONSUMER_FETCH_MAX_WAIT_MS": "50"}
+        self.env = {
+            **os.environ,
+            **settings.as_env(),
+            "ASINFLOW_CONSUMER_FETCH_MAX_WAIT_MS": "50",
+            "ASINFLOW_CONSUMER_FETCH_MIN_BYTES": "1",
+        }
         self.log = log_dir / f"{module}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 

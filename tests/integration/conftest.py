@@ -50,7 +50,9 @@ async def services(
     infra: InfraSettings, producer: AIOKafkaProducer, pool: asyncpg.Pool, spans: InMemorySpanExporter
 ) -> AsyncIterator[dict[str, ServiceRuntime]]:
     runtimes = {
-        spec.name: ServiceRuntime(spec, infra, ConsumerSettings(fetch_max_wait_ms=50), span_exporter=spans)
+        spec.name: ServiceRuntime(
+            spec, infra, ConsumerSettings(fetch_max_wait_ms=50, fetch_min_bytes=1), span_exporter=spans
+        )
         for spec in (
             LEDGER,
             VALIDATION,

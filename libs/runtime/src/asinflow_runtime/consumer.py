@@ -28,6 +28,15 @@ from asinflow_runtime.transient import Backoff
 _log = logging.getLogger(__name__)
 
 
+#: How long the broker may hold a fetch, and how much it waits for, unless the settings or the service say.
+DEFAULT_FETCH_MAX_WAIT_MS = 40
+DEFAULT_FETCH_MIN_BYTES = 65_536
+
+
+def _first(*values: int | None) -> int:
+    return next(v for v in values if v is not None)
+
+
 class Health:
     """Why the service is not ready, if it is not (the heartbeat and ``asinflow status`` show it)."""
 
@@ -50,6 +59,7 @@ class BatchConsumer:
         health: Health,
         *,
         fetch_max_wait_ms: int | None = None,
+        fetch_min_bytes: int | None = None,
     ) -> None:
         self.name = name
         self.pipeline = pipeline
@@ -64,8 +74,8 @@ class BatchConsumer:
             # Partition i of every consumed topic goes to the same instance: one listing's events (keyed by
             # listing id) meet in one consumer even though they travel on different topics.
             partition_assignment_strategy=(RangePartitionAssignor,),
-            fetch_max_wait_ms=fetch_max_wait_ms or settings.fetch_max_wait_ms,
-            fetch_min_bytes=settings.fetch_min_bytes,
+            fetch_max_wait_ms=_first(settings.fetch_max_wait_ms, fetch_max_wait_ms, DEFAULT_FETCH_MAX_WAIT_MS),
+            fetch_min_bytes=_first(settings.fetch_min_bytes, fetch_min_bytes, DEFAULT_FETCH_MIN_BYTES),
             max_partition_fetch_bytes=MAX_MESSAGE_BYTES + 65_536,
         )
         self._task: asyncio.Task[None] | None = None

@@ -62,7 +62,9 @@ class ServiceSpec:
     migrations: Sequence[Migration] = ()
     publishes: Sequence[tuple[str, type[BaseModel]]] = ()
     description: str = ""
+    #: The service's fetch tuning (``ConsumerSettings`` and its env variables override it).
     fetch_max_wait_ms: int | None = None
+    fetch_min_bytes: int | None = None
     #: Seconds between runs of the handler's ``tick`` (periodic work such as timeouts); None: no tick.
     tick_interval_s: float | None = None
     #: PostgreSQL settings of the service's connections (e.g. ``plan_cache_mode``).
@@ -147,6 +149,7 @@ class ServiceRuntime:
             self.consumer,
             self.health,
             fetch_max_wait_ms=self.spec.fetch_max_wait_ms,
+            fetch_min_bytes=self.spec.fetch_min_bytes,
         )
         await self.batches.start()
         endpoints = Endpoints(self.spec.name, self.metrics.registry, self._checks(handler), self._scrape)

@@ -43,9 +43,10 @@ class ConsumerSettings(BaseSettings):
     max_records: int = 500
     #: The broker answers a fetch once it has ``fetch_min_bytes`` for the consumer or ``fetch_max_wait_ms`` has
     #: passed: under load, batches stay large (a batch's fixed cost is shared by more events); on an idle stack
-    #: each hop waits at most ``fetch_max_wait_ms`` (docs/performance.md has the trade-off, measured).
-    fetch_max_wait_ms: int = 40
-    fetch_min_bytes: int = 65_536
+    #: each hop waits at most ``fetch_max_wait_ms`` (docs/performance.md has the trade-off, measured). Unset: the
+    #: service's own choice (``ServiceSpec``), else 40 ms and 64 KiB.
+    fetch_max_wait_ms: int | None = None
+    fetch_min_bytes: int | None = None
     #: Transient failures (database, Redis or broker away) are retried with this backoff, never dead-lettered.
     retry_initial_s: float = 0.2
     retry_max_s: float = 5.0
