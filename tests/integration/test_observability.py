@@ -18,6 +18,7 @@ from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.ids import content_event_id, listing_id
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.cli import asinflow
 from tests.support.listings import SETTLED, gtin, proposal, publish_proposal, publish_raw, seller, wait_for_proposal
 
 pytestmark = pytest.mark.integration
@@ -222,3 +223,13 @@ async def test_an_upstream_traceparent_is_kept(services, producer, pool, spans) 
     roots = [span for span in mine if span.name == f"consume {topics.LISTING_PROPOSED}"]
     assert roots and all(span.parent is not None and span.parent.span_id == upstream_span for span in roots)
     assert {span.resource.attributes["service.name"] for span in mine} == set(services)
+
+
+async def test_asinflow_top_shows_every_service_from_its_metrics(services, infra) -> None:
+    shown = await asinflow("top", "--once", "--interval", "0.5", infra=infra)
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    assert lines[0].split()[:3] == ["service", "ready", "applied/s"]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert set(rows) == set(services)
+    assert all(row[1] == "yes" for row in rows.values())  # ready, read from /metrics
