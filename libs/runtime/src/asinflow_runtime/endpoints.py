@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import uvicorn
@@ -21,7 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 _log = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ class Endpoints:
     registry: CollectorRegistry
     checks: Mapping[str, Check]
     before_scrape: Callable[[], Awaitable[None]] | None = None
+    #: The service's own routes (its read model and its decisions as queries: ``/preview``, ``/restrictions``…).
+    extra: Sequence[BaseRoute] = ()
 
     def app(self) -> Starlette:
         return Starlette(
@@ -43,6 +45,7 @@ class Endpoints:
                 Route("/livez", self._live),
                 Route("/readyz", self._ready),
                 Route("/metrics", self._metrics),
+                *self.extra,
             ]
         )
 

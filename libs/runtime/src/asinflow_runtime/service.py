@@ -22,6 +22,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from opentelemetry.sdk.trace.export import SpanExporter
 from pydantic import BaseModel
+from starlette.routing import BaseRoute
 
 from asinflow_runtime import logs
 from asinflow_runtime.consumer import BatchConsumer, Health, bounded
@@ -69,6 +70,9 @@ class ServiceSpec:
     tick_interval_s: float | None = None
     #: PostgreSQL settings of the service's connections (e.g. ``plan_cache_mode``).
     pg_settings: Mapping[str, str] = field(default_factory=dict)
+    #: The service's own HTTP routes beside /livez, /readyz and /metrics: queries over its read model and its
+    #: decisions without effects (``/preview``…), built once the pool and the handler exist.
+    routes: Callable[[asyncpg.Pool, BatchHandler], Sequence[BaseRoute]] | None = None
 
 
 @dataclass
@@ -152,7 +156,8 @@ class ServiceRuntime:
             fetch_min_bytes=self.spec.fetch_min_bytes,
         )
         await self.batches.start()
-        endpoints = Endpoints(self.spec.name, self.metrics.registry, self._checks(handler), self._scrape)
+        extra = self.spec.routes(pool, handler) if self.spec.routes is not None else ()
+        endpoints = Endpoints(self.spec.name, self.metrics.registry, self._checks(handler), self._scrape, extra)
         self.server = HttpServer(endpoints.app(), self.http.http_host, self.http.http_port)
         await self.server.start()
         self._tasks = [
