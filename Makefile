@@ -8,7 +8,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 FEED ?= examples/feed.jsonl
 REGISTRY ?= examples/registry.jsonl
 
-.PHONY: install run run-once test test-faults lint test-unit test-integration test-e2e bench asyncapi up down clean
+.PHONY: install run run-once test test-faults lint test-unit test-integration test-e2e bench asyncapi openapi up down clean
 
 # uv from PyPI (the only thing needed besides Python 3.11), then the locked workspace.
 install:
@@ -52,6 +52,9 @@ bench: install
 
 asyncapi: install
 	$(BIN)/python -m asinflow_cli.asyncapi > docs/asyncapi.yaml
+
+openapi: install
+	$(BIN)/python -m asinflow_listings_api.openapi > docs/openapi.json
 
 up:
 	docker compose up --build -d

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,9 +10,10 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
-from asinflow_contracts.ids import content_event_id, listing_id
+from asinflow_contracts.ids import content_event_id
 from asinflow_contracts.limits import MAX_PROPOSAL_BYTES
 from asinflow_contracts.proposal_reading import ProposalRead, read_proposal
+from asinflow_runtime.upstream import Proposal, send_proposals
 
 SOURCE = "/asinflow/cli"
 #: A NUL byte in the first this many bytes: the file is binary, not JSON Lines.
@@ -35,23 +35,22 @@ class FeedLine:
         return self.read.unreadable is None
 
     @property
+    def proposal(self) -> Proposal:
+        """The message this line is sent as (``asinflow_runtime.upstream``, as the listings API sends one)."""
+        assert self.read.seller_id and self.read.sku
+        return Proposal(self.raw, self.read.seller_id, self.read.sku)
+
+    @property
     def event_id(self) -> uuid.UUID:
         return content_event_id(topics.LISTING_PROPOSED, self.raw)
 
     @property
     def key(self) -> bytes:
         """The message key: the listing id, so one listing's events stay on one partition."""
-        assert self.read.seller_id and self.read.sku
-        return str(listing_id(self.read.seller_id, self.read.sku)).encode()
+        return self.proposal.key
 
     def envelope(self) -> Envelope:
-        assert self.read.seller_id and self.read.sku
-        return Envelope(
-            id=self.event_id,
-            type=topics.LISTING_PROPOSED,
-            source=SOURCE,
-            subject=str(listing_id(self.read.seller_id, self.read.sku)),
-        )
+        return self.proposal.envelope(SOURCE)
 
 
 def read_feed(path: Path) -> Iterator[FeedLine]:
@@ -97,21 +96,5 @@ async def publish_lines(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Publish the publishable lines keyed by listing id; returns how many were published."""
-    sent = 0
-    publishable = [line for line in lines if line.publishable]
-    for start in range(0, len(publishable), chunk):
-        part = publishable[start : start + chunk]
-        futures = [
-            await producer.send(
-                topics.LISTING_PROPOSED,
-                line.raw,
-                key=line.key,
-                headers=line.envelope().to_headers(),
-            )
-            for line in part
-        ]
-        await asyncio.gather(*futures)
-        sent += len(part)
-        if progress is not None:
-            progress(len(part))
-    return sent
+    proposals = [line.proposal for line in lines if line.publishable]
+    return await send_proposals(producer, proposals, SOURCE, chunk=chunk, progress=progress)

@@ -16,6 +16,11 @@ from asinflow_cli.lazy import LazyCommand, LazyGroup
 
 #: Every command: where it lives and the first paragraph of its docstring (tests/unit/test_cli_imports.py checks both).
 COMMANDS: dict[str, LazyCommand] = {
+    "api-key": LazyCommand(
+        "asinflow_cli.commands.apikey",
+        "api_key_group",
+        "Keys of the listings API: a seller's (its own listings only) or an operator's.",
+    ),
     "brand": LazyCommand(
         "asinflow_cli.commands.brand",
         "brand_group",

@@ -9,8 +9,7 @@ import uuid
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from asinflow_contracts.envelope import Envelope
-from asinflow_contracts.ids import content_event_id
+from asinflow_runtime import upstream
 from asinflow_runtime.db import quote_ident
 from asinflow_runtime.settings import InfraSettings
 from pydantic import BaseModel
@@ -49,11 +48,7 @@ async def send_event(
     producer: AIOKafkaProducer, topic: str, key: str, event: BaseModel, *, unique: bool = False
 ) -> uuid.UUID:
     """Send one event with its CloudEvents envelope; its id (see ``publish_and_wait``)."""
-    body = event.model_dump_json().encode()
-    event_id = uuid.uuid4() if unique else content_event_id(topic, body)
-    envelope = Envelope(id=event_id, type=topic, source=SOURCE, subject=key)
-    await producer.send_and_wait(topic, body, key=key.encode(), headers=envelope.to_headers())
-    return event_id
+    return await upstream.send_event(producer, topic, key, event, SOURCE, unique=unique)
 
 
 async def wait_applied(pool: asyncpg.Pool, schema: str, event_id: uuid.UUID, timeout: float) -> None:

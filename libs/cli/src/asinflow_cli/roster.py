@@ -28,6 +28,12 @@ ROSTER: tuple[Service, ...] = (
     Service("activation", "asinflow_activation", "activation"),
 )
 
+#: The listings API (HTTP, no consumer: no inbox or outbox); its schema holds the API keys.
+LISTINGS_API = Service("listings-api", "asinflow_listings_api", "listings_api")
+
+#: Every process ``asinflow run`` starts and ``asinflow status`` shows: the event services, then the API.
+PROCESSES: tuple[Service, ...] = (*ROSTER, LISTINGS_API)
+
 #: States in which no service moves a listing on by itself (only a new event from outside does).
 SETTLED_STATES: frozenset[str] = frozenset(
     {

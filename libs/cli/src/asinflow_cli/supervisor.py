@@ -29,7 +29,7 @@ import asyncpg
 from asinflow_runtime.embedded.processes import free_port, spawn
 from asinflow_runtime.settings import InfraSettings
 
-from asinflow_cli.roster import ROSTER
+from asinflow_cli.roster import PROCESSES
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Supervisor:
         self.log_dir = log_dir
         self.policy = policy or RestartPolicy()
         self.say = say or (lambda line: print(line, file=sys.stderr, flush=True))
-        names = services if services is not None else [(s.name, s.module) for s in ROSTER]
+        names = services if services is not None else [(s.name, s.module) for s in PROCESSES]
         self.children = {
             name: Child(name, [sys.executable, "-m", module], log_dir / f"{name}.log", free_port())
             for name, module in names

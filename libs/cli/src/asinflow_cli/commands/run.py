@@ -26,7 +26,7 @@ from asinflow_cli.commands.publish import publish_feed, report_problems
 from asinflow_cli.feed import FeedFileError, FeedLine, read_feed_file
 from asinflow_cli.registry_file import RegistryFileError, RegistryLine, publish_registry, read_registry
 from asinflow_cli.render import summary_text
-from asinflow_cli.roster import SETTLED_STATES
+from asinflow_cli.roster import LISTINGS_API, SETTLED_STATES
 from asinflow_cli.setup import initialise
 from asinflow_cli.supervisor import CrashLoop, RestartPolicy, Supervisor
 
@@ -74,6 +74,9 @@ async def start_and_feed(
         click.echo("endpoints (/livez, /readyz, /metrics; `asinflow top` follows them):", err=True)
         for name, url in sup.urls.items():
             click.echo(f"  {name:<24} {url}/metrics", err=True)
+        if LISTINGS_API.name in sup.urls:
+            api = sup.urls[LISTINGS_API.name]
+            click.echo(f"listings API: {api} ({api}/docs; keys: asinflow api-key create --seller S)", err=True)
     if registry is not None:
         path, registry_lines = registry
         for line in await publish_registry(settings, registry_lines):

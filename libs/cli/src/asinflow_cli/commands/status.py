@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from asinflow_cli import connect, health, probe, stackfile
-from asinflow_cli.roster import ROSTER
+from asinflow_cli.roster import PROCESSES
 
 STALE_AFTER = timedelta(seconds=10)
 
@@ -32,10 +32,10 @@ async def heartbeats(settings: Any) -> dict[str, Any]:
 async def service_status(settings: Any) -> list[dict[str, Any]]:
     rows = await heartbeats(settings)
     urls = stackfile.service_urls() or {name: row["http_url"] for name, row in rows.items() if row["http_url"]}
-    answers = await asyncio.gather(*(probe.readiness(urls[s.name]) if s.name in urls else _none() for s in ROSTER))
+    answers = await asyncio.gather(*(probe.readiness(urls[s.name]) if s.name in urls else _none() for s in PROCESSES))
     now = datetime.now(UTC)
     result = []
-    for service, answer in zip(ROSTER, answers, strict=True):
+    for service, answer in zip(PROCESSES, answers, strict=True):
         row = rows.get(service.name)
         fresh = row is not None and now - row["beat_at"] < STALE_AFTER
         if answer is not None:

@@ -1,0 +1,113 @@
+"""Who may do what through the listings API, and why (issue 13, item 2). Pure: no I/O, no framework.
+
+Two roles. A **seller** key is bound to one seller: it reads and writes that seller's listings, quota, feed
+lines and restrictions, and nothing of any other seller. An **operator** key acts for every seller and alone may
+do what changes the marketplace for others (policy reports, reactivation decisions, quota restores, dead-letter
+replay, brand registration: routes still to come, refused to sellers already here so the rule is written once).
+
+A refusal is decided before anything is looked up, so it cannot reveal whether the other seller's data exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SELLER = "seller"
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's public id, its role, and the seller a seller key is bound to."""
+
+    key_id: str
+    role: Role
+    seller_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.role is Role.SELLER) != (self.seller_id is not None):
+            raise ValueError("a seller key is bound to one seller; an operator key to none")
+
+
+class Action(StrEnum):
+    """Everything the API lets a caller do, in words (the words appear in refusals)."""
+
+    READ_LISTING = "read a listing"
+    SEARCH_LISTINGS = "search listings"
+    SUBMIT_LISTING = "submit a listing"
+    PREVIEW_LISTING = "preview a listing"
+    DELETE_LISTING = "delete a listing"
+    READ_RESTRICTIONS = "ask about restrictions"
+    READ_QUOTA = "read a creation quota"
+    READ_FEED_REPORT = "read a feed report"
+    # operator-only (routes to come)
+    REPORT_POLICY_VIOLATION = "report a policy violation"
+    DECIDE_REACTIVATION = "decide a reactivation"
+    RESTORE_QUOTA = "restore creation rights"
+    REPLAY_DEAD_LETTERS = "replay dead letters"
+    REGISTER_BRAND = "register a brand"
+
+
+#: What only operators may do, with the reason a seller is told.
+OPERATOR_ONLY: dict[Action, str] = {
+    Action.REPORT_POLICY_VIOLATION: "policy enforcement acts on other sellers' listings",
+    Action.DECIDE_REACTIVATION: "a seller cannot approve the reactivation of its own suppressed listing",
+    Action.RESTORE_QUOTA: "a seller cannot lift the withdrawal of its own creation rights",
+    Action.REPLAY_DEAD_LETTERS: "dead letters hold every seller's messages",
+    Action.REGISTER_BRAND: "the brand registry decides for every seller who may create ASINs",
+}
+
+#: Actions on one seller's data: a seller key may do them for its own seller only.
+SELLER_SCOPED: frozenset[Action] = frozenset(
+    {
+        Action.READ_LISTING,
+        Action.SEARCH_LISTINGS,
+        Action.SUBMIT_LISTING,
+        Action.PREVIEW_LISTING,
+        Action.DELETE_LISTING,
+        Action.READ_RESTRICTIONS,
+        Action.READ_QUOTA,
+    }
+)
+
+#: Actions over data of several sellers (a feed may carry lines of many): a seller sees only its own part.
+FILTERED: frozenset[Action] = frozenset({Action.READ_FEED_REPORT})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``allowed``, with the reason either way; ``only_seller``: when allowed, the one seller whose data may be
+    shown (None: every seller's)."""
+
+    allowed: bool
+    reason: str
+    only_seller: str | None = None
+
+
+def authorize(who: Principal, action: Action, seller_id: str | None = None) -> Verdict:
+    """May ``who`` do ``action`` on ``seller_id``'s data (None: no one seller, e.g. a search of all sellers)?"""
+    if who.role is Role.OPERATOR:
+        return Verdict(True, "operators act for every seller")
+    mine = who.seller_id
+    if action in OPERATOR_ONLY:
+        return Verdict(False, f"only an operator may {action}: {OPERATOR_ONLY[action]}")
+    if action in FILTERED:
+        return Verdict(True, f"a seller sees only its own part ({mine})", only_seller=mine)
+    if action not in SELLER_SCOPED:  # a new action nobody classified: refuse rather than guess
+        return Verdict(False, f"no rule lets a seller {action}")
+    if seller_id is None:
+        return Verdict(False, f"a seller key may {action} of its own seller only: give seller {mine!r}")
+    if seller_id != mine:
+        return Verdict(False, f"this key is seller {mine!r}'s: it may not {action} of seller {seller_id!r}")
+    return Verdict(True, f"seller {mine!r} acts on its own data", only_seller=mine)
+
+
+def scope(who: Principal, asked: str | None) -> str | None:
+    """The seller a request is about when it may omit one: a seller key means its own seller; an operator's
+    omission means every seller."""
+    if asked is None and who.role is Role.SELLER:
+        return who.seller_id
+    return asked
