@@ -289,6 +289,28 @@ async def test_a_listing_named_again_takes_no_second_unit(counters: QuotaCounter
     ]
 
 
+async def test_holdings_replayed_on_a_copy_answer_what_the_counters_then_answer(counters: QuotaCounters) -> None:
+    """What a preview relies on: reading the holdings takes nothing, and grants replayed on a copy of them answer
+    exactly what the counters answer to the same requests (held units, this week's and last week's, the limit)."""
+    s = seller()
+    await counters.grant_many(asks(s, ["last"], 5, AT - timedelta(days=7)))
+    await counters.grant_many(asks(s, ["a", "b"], 3))
+    requests = asks(s, ["b", "last", "c", "d", "c"], 3, AT + timedelta(hours=1))
+    before = await counters.usage_many([(s, WEEK)])
+    holdings = await counters.holdings(requests)
+    assert await counters.usage_many([(s, WEEK)]) == before == {(s, WEEK): 2}
+    replayed = await InMemoryQuotaCounters.starting_from(holdings).grant_many(requests)
+    assert await counters.usage_many([(s, WEEK)]) == before, "a replay takes no unit of the real counters"
+    assert replayed == await counters.grant_many(requests)
+    assert [r.status for r in replayed] == [
+        GrantStatus.ALREADY_GRANTED,
+        GrantStatus.ALREADY_GRANTED,
+        GrantStatus.GRANTED,
+        GrantStatus.OVER_LIMIT,
+        GrantStatus.ALREADY_GRANTED,
+    ]
+
+
 async def test_over_the_limit_records_nothing(counters: QuotaCounters) -> None:
     s = seller()
     await counters.grant_many(asks(s, ["a"], 1))

@@ -5,6 +5,8 @@
   ``SELECT 1``, the service's own checks (Redis for the creation quota), and the consumer is not stopped for a
   fault of ours — else 503; the body names each check and why it failed (``asinflow status`` shows it).
 - ``GET /metrics``: Prometheus text exposition of the service's metrics.
+- The service's own routes (``ServiceSpec.routes``, written with ``http_json``). Every refusal is JSON:
+  ``{"error": …}`` (an unknown path 404, a wrong method 405, as well as the routes' own 4xx).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -46,7 +49,8 @@ class Endpoints:
                 Route("/readyz", self._ready),
                 Route("/metrics", self._metrics),
                 *self.extra,
-            ]
+            ],
+            exception_handlers={HTTPException: _http_problem},
         )
 
     async def readiness(self) -> tuple[bool, dict[str, str]]:
@@ -77,6 +81,15 @@ class Endpoints:
             with contextlib.suppress(Exception):
                 await self.before_scrape()
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _http_problem(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such route: 404, a method the route does not take: 405) as JSON, like every
+    other answer of a service's routes: ``{"error": …}``."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in (204, 304):
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    return JSONResponse({"error": exc.detail}, exc.status_code, headers=exc.headers)
 
 
 class HttpServer:

@@ -11,6 +11,7 @@ from asinflow_runtime.service import ServiceSpec
 
 from asinflow_activation.adapters.postgres import SCHEMA
 from asinflow_activation.handlers import CONSUMES, SERVICE, ActivationHandler
+from asinflow_activation.routes import routes
 
 SPEC = ServiceSpec(
     name=SERVICE,
@@ -25,4 +26,5 @@ SPEC = ServiceSpec(
         (topics.LISTING_REACTIVATED, ListingReactivated),
     ),
     description="Owns listing activation: stock-outs, policy suppressions and approved reactivations.",
+    routes=routes,
 )

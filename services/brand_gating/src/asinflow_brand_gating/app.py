@@ -12,6 +12,7 @@ from asinflow_runtime.service import ServiceSpec
 from asinflow_brand_gating.adapters.postgres import SCHEMA
 from asinflow_brand_gating.handlers import SERVICE, BrandGatingHandler
 from asinflow_brand_gating.models import MODELS
+from asinflow_brand_gating.routes import routes
 
 SPEC = ServiceSpec(
     name=SERVICE,
@@ -22,4 +23,5 @@ SPEC = ServiceSpec(
     publishes=((topics.LISTING_BRAND_CLEARED, ListingBrandCleared), (topics.LISTING_REJECTED, ListingRejected)),
     description="Brand registry and gating: only a brand's owner and the sellers it authorised create new ASINs "
     "for it (5461); GS1 company prefixes (8572); GTIN exemptions; approval requests.",
+    routes=routes,
 )

@@ -11,6 +11,7 @@ from asinflow_runtime.service import ServiceSpec
 
 from asinflow_catalog.adapters.postgres import SCHEMA
 from asinflow_catalog.handlers import SERVICE, TRIGGERS, CatalogHandler
+from asinflow_catalog.routes import routes
 
 SPEC = ServiceSpec(
     name=SERVICE,
@@ -20,4 +21,5 @@ SPEC = ServiceSpec(
     migrations=migrations_in(Path(__file__).parent / "migrations"),
     publishes=((topics.LISTING_CREATED, ListingCreated), (topics.CATALOG_ITEM_CREATED, CatalogItemCreated)),
     description="ASIN registry: attaches each listing to an existing catalog item or mints a new ASIN.",
+    routes=routes,
 )

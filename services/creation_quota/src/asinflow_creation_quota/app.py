@@ -17,6 +17,7 @@ from asinflow_creation_quota.adapters.redis_quota import RedisQuotaCounters
 from asinflow_creation_quota.config import QuotaSettings
 from asinflow_creation_quota.domain.weeks import Clock, SystemClock
 from asinflow_creation_quota.handlers import MODELS, SERVICE, QuotaHandler
+from asinflow_creation_quota.routes import routes
 
 
 def spec(
@@ -45,6 +46,7 @@ def spec(
         description="Weekly creation quotas: capacity from sales history, withdrawal of creation rights, "
         "throttled listings released by priority when capacity returns.",
         tick_interval_s=chosen.release_interval_s,
+        routes=routes,
     )
 
 

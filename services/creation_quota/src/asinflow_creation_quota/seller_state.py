@@ -30,13 +30,16 @@ async def seller_state(
 
 
 async def quota_view(
-    pool: asyncpg.Pool, store: QuotaCounters, settings: QuotaSettings, seller_id: str, at: datetime
+    conn: asyncpg.Connection | asyncpg.Pool, store: QuotaCounters, settings: QuotaSettings, seller_id: str, at: datetime
 ) -> dict[str, Any]:
-    """``{"seller_id", "week", "limit", "used", "withdrawn", "resets_at"}`` (DESIGN §6) and how they came about."""
+    """``{"seller_id", "week", "limit", "used", "withdrawn", "resets_at"}`` (DESIGN §6) and how they came about.
+    Only reads (the counters too: ``usage_many``); on the connection given, or on one of the pool."""
+    if isinstance(conn, asyncpg.Pool):
+        async with conn.acquire() as acquired:
+            return await quota_view(acquired, store, settings, seller_id, at)
     week = iso_week(at)
-    async with pool.acquire() as conn:
-        limit, verdict = await seller_state(conn, settings, seller_id, at)
-        waiting = await PostgresQuotaStore(conn).throttled_counts([seller_id])
+    limit, verdict = await seller_state(conn, settings, seller_id, at)
+    waiting = await PostgresQuotaStore(conn).throttled_counts([seller_id])
     used = await store.usage_many([(seller_id, week)])
     return {
         "seller_id": seller_id,

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from asinflow_creation_quota.domain.grants import GrantRequest, GrantResult
+from asinflow_creation_quota.domain.grants import CounterHoldings, GrantRequest, GrantResult
 from asinflow_creation_quota.domain.queue import Decision, Queued
 from asinflow_creation_quota.domain.standing import FactsWindow, SellerFacts
 from asinflow_creation_quota.domain.withdrawal import OperatorRestore
@@ -87,6 +87,11 @@ class QuotaCounters(Protocol):
 
     async def usage_many(self, seller_weeks: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Units granted so far per (seller, week) (0 once the week's counters have expired)."""
+        ...
+
+    async def holdings(self, requests: Sequence[GrantRequest]) -> CounterHoldings:
+        """What these requests' grants would read (each seller-week's count, the units the listings hold in their
+        request's week and the one before), only read: nothing is taken or recorded (previews)."""
         ...
 
     async def ping(self) -> None:

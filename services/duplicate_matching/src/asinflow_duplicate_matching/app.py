@@ -11,6 +11,7 @@ from asinflow_runtime.service import ServiceSpec
 
 from asinflow_duplicate_matching.adapters.postgres import SCHEMA
 from asinflow_duplicate_matching.handlers import MODELS, SERVICE, MatchingHandler
+from asinflow_duplicate_matching.routes import routes
 
 
 def _handler(pool: object) -> MatchingHandler:
@@ -35,4 +36,5 @@ SPEC = ServiceSpec(
     # The blocking statement runs once per batch and its best plan depends on the catalog's size: planned for
     # each run, never a generic plan cached while the catalog was small (a sequential scan ever after).
     pg_settings={"plan_cache_mode": "force_custom_plan"},
+    routes=routes,
 )

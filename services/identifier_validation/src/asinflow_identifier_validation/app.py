@@ -11,6 +11,7 @@ from asinflow_runtime.service import ServiceSpec
 
 from asinflow_identifier_validation.adapters.postgres import SCHEMA
 from asinflow_identifier_validation.handlers import SERVICE, ValidationHandler
+from asinflow_identifier_validation.routes import routes
 
 SPEC = ServiceSpec(
     name=SERVICE,
@@ -26,4 +27,5 @@ SPEC = ServiceSpec(
     description="Validates identifiers (GTIN/UPC/EAN/JAN/ISBN), GS1 prefixes, exemptions, variation families and "
     "multipacks of proposals; reports a live parent changed so that it no longer fits its children.",
     tick_interval_s=5.0,
+    routes=routes,
 )

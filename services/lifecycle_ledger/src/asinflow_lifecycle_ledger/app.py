@@ -11,6 +11,7 @@ from asinflow_runtime.service import ServiceSpec
 
 from asinflow_lifecycle_ledger.adapters.postgres import SCHEMA
 from asinflow_lifecycle_ledger.handlers import SERVICE, LedgerHandler
+from asinflow_lifecycle_ledger.routes import routes
 
 SPEC = ServiceSpec(
     name=SERVICE,
@@ -25,4 +26,5 @@ SPEC = ServiceSpec(
     # fetches and batches cost the broker and the ledger far less per event; its read side trails by ≤ 200 ms.
     fetch_max_wait_ms=200,
     fetch_min_bytes=1_048_576,
+    routes=routes,
 )

@@ -39,3 +39,23 @@ async def approval_requests(pool: asyncpg.Pool, brand_key: str | None, status: s
         status,
     )
     return [dict(r) for r in rows]
+
+
+async def prefixes_of(conn: asyncpg.Connection | asyncpg.Pool, brand_key: str) -> list[str]:
+    """The GS1 company prefixes licensed to a brand (index ``prefixes_brand``)."""
+    rows = await conn.fetch(f"SELECT prefix FROM {SCHEMA}.prefixes WHERE brand_key = $1 ORDER BY prefix", brand_key)
+    return [r["prefix"] for r in rows]
+
+
+async def requests_of(conn: asyncpg.Connection | asyncpg.Pool, brand_key: str, seller_id: str) -> list[dict[str, Any]]:
+    """A seller's approval requests for a brand (index ``approval_requests_brand``)."""
+    rows = await conn.fetch(
+        f"""SELECT request_id, status, skus, missing, reason FROM {SCHEMA}.approval_requests
+             WHERE brand_key = $1 AND seller_id = $2 ORDER BY request_id""",
+        brand_key,
+        seller_id,
+    )
+    return [
+        {**dict(r), "skus": list(r["skus"]) if r["skus"] is not None else None, "missing": list(r["missing"])}
+        for r in rows
+    ]

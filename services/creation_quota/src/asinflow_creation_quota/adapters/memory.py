@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from asinflow_creation_quota.domain.grants import GrantRequest, GrantResult, GrantStatus
+from asinflow_creation_quota.domain.grants import CounterHoldings, GrantRequest, GrantResult, GrantStatus
 from asinflow_creation_quota.domain.queue import Decision, Queued, QueueStatus
 from asinflow_creation_quota.domain.sales import DaySales, SalesHistory
 from asinflow_creation_quota.domain.standing import FactsWindow, SellerFacts
@@ -140,6 +140,27 @@ class InMemoryQuotaCounters:
 
     async def grant_many(self, requests: Sequence[GrantRequest]) -> list[GrantResult]:
         return [self._grant(r) for r in requests]
+
+    @classmethod
+    def starting_from(cls, holdings: CounterHoldings, grace: timedelta = DEFAULT_GRACE) -> InMemoryQuotaCounters:
+        """Counters that start from ``holdings`` (a copy: granting on them changes nothing else), e.g. to see what
+        the real counters would answer without asking them to take a unit."""
+        counters = cls(grace)
+        counters._used = dict(holdings.used)
+        counters._grants = {key: dict(units) for key, units in holdings.units.items()}
+        return counters
+
+    async def holdings(self, requests: Sequence[GrantRequest]) -> CounterHoldings:
+        weeks = {(r.seller_id, w) for r in requests for w in (iso_week(r.at), previous_week(r.at))}
+        listings = {r.listing_id for r in requests}
+        return CounterHoldings(
+            {key: self._used.get(key, 0) for key in weeks},
+            {
+                key: {k: u for k, u in self._grants[key].items() if k in listings}
+                for key in weeks
+                if key in self._grants
+            },
+        )
 
     async def usage_many(self, seller_weeks: Collection[tuple[str, str]]) -> dict[tuple[str, str], int]:
         return {key: self._used.get(key, 0) for key in sorted(set(seller_weeks))}

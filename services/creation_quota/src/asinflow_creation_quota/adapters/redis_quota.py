@@ -29,7 +29,7 @@ from urllib.parse import quote
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
-from asinflow_creation_quota.domain.grants import GrantRequest, GrantResult, GrantStatus
+from asinflow_creation_quota.domain.grants import CounterHoldings, GrantRequest, GrantResult, GrantStatus
 from asinflow_creation_quota.domain.weeks import DEFAULT_GRACE, counter_expiry, iso_week, previous_week
 
 __all__ = [
@@ -122,6 +122,29 @@ class RedisQuotaCounters:
                 pipe.get(quota_keys(seller_id, week).used)
             values = await pipe.execute()
         return {key: int(value or 0) for key, value in zip(asked, values, strict=True)}
+
+    async def holdings(self, requests: Sequence[GrantRequest]) -> CounterHoldings:
+        """What the counters hold that these requests' grants would read (each seller-week's count, and the units
+        the listings asked about hold in their request's week and the one before), in one pipelined round trip of
+        reads: nothing is taken or recorded (previews replay them on ``InMemoryQuotaCounters``)."""
+        weeks = sorted({(r.seller_id, w) for r in requests for w in (iso_week(r.at), previous_week(r.at))})
+        asked = sorted(
+            {(r.seller_id, w, r.listing_id) for r in requests for w in (iso_week(r.at), previous_week(r.at))}
+        )
+        if not weeks:
+            return CounterHoldings({}, {})
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for seller_id, week in weeks:
+                pipe.get(quota_keys(seller_id, week).used)
+            for seller_id, week, listing_id in asked:
+                pipe.hget(quota_keys(seller_id, week).grants, listing_id)
+            values = await pipe.execute()
+        used = {key: int(value or 0) for key, value in zip(weeks, values[: len(weeks)], strict=True)}
+        units: dict[tuple[str, str], dict[str, int]] = {}
+        for (seller_id, week, listing_id), unit in zip(asked, values[len(weeks) :], strict=True):
+            if unit is not None:
+                units.setdefault((seller_id, week), {})[listing_id] = int(unit)
+        return CounterHoldings(used, units)
 
     async def granted(self, seller_id: str, week: str) -> dict[str, int]:
         """Listing id -> unit, for every grant of ``week`` (operators, tests)."""

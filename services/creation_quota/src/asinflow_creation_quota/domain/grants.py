@@ -7,6 +7,7 @@ then the week's count against the limit, then increment and record.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -53,3 +54,13 @@ class GrantResult:
     def granted(self) -> bool:
         """The listing may go on (granted now or before); otherwise it waits, throttled."""
         return self.status is not GrantStatus.OVER_LIMIT
+
+
+@dataclass(frozen=True)
+class CounterHoldings:
+    """Part of what the counters hold, read without granting (``QuotaCounters.holdings``): units used per
+    (seller, week), and the units the listings asked about hold per (seller, week), by listing id. A preview
+    replays grants on a copy of them (``InMemoryQuotaCounters.starting_from``)."""
+
+    used: Mapping[tuple[str, str], int]
+    units: Mapping[tuple[str, str], Mapping[str, int]]
