@@ -126,3 +126,75 @@ async def test_a_seller_submits_over_http_follows_to_active_and_no_other_seller_
     status, deleted = await call("DELETE", f"{api.url}/listings/{mine}/SKU-1", None, as_me)
     assert status == 202, deleted
     assert deleted["listing_id"] == accepted["listing_id"] and deleted["request_id"]
+
+
+def evidence(brand: str, sku: str, gtin13: str) -> dict[str, Any]:
+    """Everything an approval request must carry (brand gating lists what is missing otherwise)."""
+    return {
+        "title": f"{brand} Studio Headphones",
+        "brand": brand,
+        "manufacturer": f"{brand} Audio",
+        "category": "HEADPHONES",
+        "description": "Closed-back studio headphones.",
+        "sku": sku,
+        "identifiers": [{"type": "EAN", "value": gtin13}],
+        "batch_id": "LOT-1",
+        "images": [
+            {"url": "https://img.example/front.jpg", "view": "front"},
+            {"url": "https://img.example/back.jpg", "view": "back"},
+            {"url": "https://img.example/barcode.jpg", "view": "barcode"},
+        ],
+    }
+
+
+async def test_approval_requests_over_http_the_owner_decides_and_operators_read_dead_letters(
+    api: ApiRuntime, infra: InfraSettings, pool: asyncpg.Pool
+) -> None:
+    owner, asker, stranger = seller(), seller(), seller()
+    brand = f"Halvard {owner}"
+    async with pool.acquire() as conn:
+        keys = {s: (await store.create(conn, "seller", s)).token for s in (owner, asker, stranger)}
+        operator = (await store.create(conn, "operator", None)).token
+    done = await asyncio.to_thread(
+        CliRunner().invoke, cli, ["brand", "register", brand, "--owner", owner], env=dict(infra.as_env())
+    )
+    assert done.exit_code == 0, done.output
+
+    def key(who: str) -> dict[str, str]:
+        return {"X-Api-Key": keys[who] if who != "operator" else operator}
+
+    # the asker files a request with the evidence; it lists it, pending
+    body = {"brand": brand, "evidence": evidence(brand, "HV-1", gtin(asker, 1))}
+    status, filed = await call("POST", f"{api.url}/sellers/{asker}/approval-requests", body, key(asker))
+    assert status == 202, filed
+    mine = f"{api.url}/sellers/{asker}/approval-requests"
+    status, page = await until(
+        lambda: call("GET", mine, None, key(asker)), lambda s, b: s == 200 and len(b["items"]) == 1
+    )
+    assert [(r["request_id"], r["status"], r["brand"]) for r in page["items"]] == [(filed["id"], "pending", brand)]
+
+    # the brand's owner sees it (a stranger may not), and approves it: the asker may create ASINs for the brand
+    of_brand = f"{api.url}/brands/{urllib.parse.quote(brand, safe='')}/approval-requests"
+    status, page = await call("GET", of_brand, None, key(owner))
+    assert (status, [r["seller_id"] for r in page["items"]]) == (200, [asker]), page
+    status, refused = await call("GET", of_brand, None, key(stranger))
+    assert status == 403 and "owner" in refused["error"] and asker not in json.dumps(refused)
+    decision = {"decision": "approved", "reason": "invoices check out"}
+    status, refused = await call("POST", f"{of_brand}/{filed['id']}/decision", decision, key(stranger))
+    assert status == 403, refused
+    status, decided = await call("POST", f"{of_brand}/{filed['id']}/decision", decision, key(owner))
+    assert status == 202, decided
+    status, page = await until(
+        lambda: call("GET", mine, None, key(asker)), lambda s, b: s == 200 and b["items"][0]["status"] == "approved"
+    )
+    assert (page["items"][0]["status"], page["items"][0]["decided_by"]) == ("approved", owner)
+    query = urllib.parse.urlencode({"brand": brand})
+    status, allowed = await call("GET", f"{api.url}/restrictions?{query}", None, key(asker))
+    assert (status, allowed["owners"]["brand-gating"]["may_create"]) == (200, True), allowed
+
+    # dead letters: the operator reads them from the broker; a seller may not
+    status, letters = await call("GET", f"{api.url}/dead-letters", None, key("operator"))
+    assert status == 200 and letters["count"] == len(letters["items"]), letters
+    assert (await call("GET", f"{api.url}/dead-letters", None, key(asker)))[0] == 403
+    status, replayed = await call("POST", f"{api.url}/dead-letters/replay", {"refs": ["nope:0:0"]}, key("operator"))
+    assert (status, replayed["replayed"], replayed["unknown"]) == (200, [], ["nope:0:0"])

@@ -3,38 +3,24 @@ as JSON with a reason, a seller never reaching another seller's data, bad input 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from asinflow_contracts import topics
 from asinflow_listings_api.adapters.owners import OwnerAnswer
-from asinflow_listings_api.app import Deps, Publisher, create_app
+from asinflow_listings_api.app import Deps, create_app
 from asinflow_listings_api.bootstrap import offline_app
-from asinflow_listings_api.domain.authorization import Principal, Role
 from asinflow_listings_api.openapi import text
 from asinflow_runtime.upstream import Proposal
 from fastapi.testclient import TestClient
-from pydantic import BaseModel
 
-from tests.support.api import OPENAPI, aimed_at
+from tests.support.api import OPENAPI, aimed_at, operations
+from tests.support.api_fakes import FakeApprovalRequests, FakeDeadLetters, Recorder, find_key, letter, request_row
 
 pytestmark = pytest.mark.unit
 
-KEYS = {"afk_s1": Principal("key_s1", Role.SELLER, "S-1"), "afk_op": Principal("key_op", Role.OPERATOR)}
 BODY = {"title": "Acme Headphones", "brand": "Acme", "product_type": "HEADPHONES", "quantity": 1}
-
-
-class Recorder(Publisher):
-    def __init__(self) -> None:
-        self.sent: list[Any] = []
-
-    async def propose(self, proposal: Proposal) -> None:
-        self.sent.append(proposal)
-
-    async def send(self, topic: str, key: str, event: BaseModel, *, unique: bool = False) -> uuid.UUID:
-        self.sent.append(event)
-        return uuid.uuid4()
 
 
 class Owners:
@@ -48,14 +34,21 @@ class Owners:
         return OwnerAnswer(200, {"path": path, "params": kwargs.get("params"), "items": []})
 
 
-async def find_key(token: str) -> Principal | None:
-    return KEYS.get(token)
+OPERATORS_ONLY = {
+    "/dead-letters",
+    "/dead-letters/replay",
+    "/policy-violations",
+    "/sellers/{seller}/quota/restore",
+    "/listings/{seller}/{sku}/reactivation-requests/{request_id}/decision",
+}
+REQUESTS = [request_row("AR-1", "S-1"), request_row("AR-2", "S-2"), request_row("AR-3", "S-2", "Other")]
 
 
 @pytest.fixture
 def api() -> Iterator[tuple[TestClient, Owners, Recorder]]:
     owners, publisher = Owners(), Recorder()
-    with TestClient(create_app(Deps(find_key, owners, publisher)), raise_server_exceptions=False) as client:
+    deps = Deps(find_key, owners, publisher, FakeApprovalRequests(REQUESTS), FakeDeadLetters([letter(1), letter(2)]))
+    with TestClient(create_app(deps), raise_server_exceptions=False) as client:
         yield client, owners, publisher
 
 
@@ -78,15 +71,33 @@ def test_every_route_refuses_a_seller_another_sellers_data_before_asking_anyone(
 ) -> None:
     client, owners, publisher = api
     calls = aimed_at("S-2", "K-2", "feed-2", "Acme", BODY)
-    assert {c.path.split("?")[0].split("/")[1] for c in calls} >= {"listings", "restrictions", "sellers", "feeds"}
+    walked = {(c.method.lower(), c.template) for c in calls}
+    assert walked == {(m, t) for m, t, _ in operations()}  # every operation of the document, new ones too
+    assert {c.path.split("?")[0].split("/")[1] for c in calls} >= {
+        "listings",
+        "restrictions",
+        "sellers",
+        "feeds",
+        "brands",
+        "policy-violations",
+        "dead-letters",
+    }
     for call in calls:
         answer = client.request(call.method, call.path, json=call.body, headers={"Authorization": "Bearer afk_s1"})
+        error = answer.json()["error"]
         if call.path.startswith("/feeds/"):  # not one seller's: filtered to the caller's lines (none here)
             assert answer.status_code == 404, (call, answer.text)
             continue
         assert answer.status_code == 403, (call, answer.text)
-        assert "S-1" in answer.json()["error"] and "S-2" in answer.json()["error"]
-    assert [c for c in owners.calls if c[1] != "lifecycle-ledger"] == []
+        if call.template in OPERATORS_ONLY:  # even for the caller's own data
+            assert error.startswith("only an operator may"), (call, error)
+        elif call.template.startswith("/brands/"):  # the brand's owner (not known to the fake) or an operator
+            assert "S-1" in error and "owner" in error, (call, error)
+        else:
+            assert "S-1" in error and "S-2" in error, (call, error)
+    # nothing asked but the ledger (feed report, filtered) and the registry (who owns the brand)
+    assert {c[1] for c in owners.calls} <= {"lifecycle-ledger", "brand-gating"}
+    assert all(path == "/restrictions" for _, service, path in owners.calls if service == "brand-gating")
     assert publisher.sent == []
 
 
@@ -97,6 +108,15 @@ def test_an_operator_reaches_every_seller(api: tuple[TestClient, Owners, Recorde
         assert answer.status_code < 500, (call, answer.text)
         assert answer.status_code not in (401, 403), (call, answer.text)
     assert any(isinstance(sent, Proposal) for sent in publisher.sent)
+    published = {sent[0] for sent in publisher.sent if isinstance(sent, tuple)}
+    assert published >= {
+        topics.LISTING_DELETION_REQUESTED,
+        topics.BRAND_APPROVAL_REQUESTED,
+        topics.BRAND_APPROVAL_DECIDED,
+        topics.POLICY_VIOLATION_REPORTED,
+        topics.REACTIVATION_REQUESTED,
+        topics.SELLER_CREATION_RESTORED,
+    }
 
 
 def test_a_submission_is_published_and_answered_202(api: tuple[TestClient, Owners, Recorder]) -> None:
@@ -104,6 +124,7 @@ def test_a_submission_is_published_and_answered_202(api: tuple[TestClient, Owner
     answer = client.put("/listings/S-1/K%2F1", json=BODY, headers={"X-Api-Key": "afk_s1"})
     assert answer.status_code == 202, answer.text
     [sent] = publisher.sent
+    assert isinstance(sent, Proposal)
     assert answer.json()["proposal_id"] == str(sent.event_id)
     assert answer.json()["listing_id"] == str(sent.listing_id)
     assert (sent.seller_id, sent.sku) == ("S-1", "K/1")

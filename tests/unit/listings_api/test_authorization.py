@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from asinflow_listings_api.domain.authorization import (
+    BRAND_OWNER,
     FILTERED,
     OPERATOR_ONLY,
     SELLER_SCOPED,
@@ -21,8 +22,19 @@ OPERATOR = Principal("key_o", Role.OPERATOR)
 
 
 def test_every_action_has_a_rule() -> None:
-    assert set(Action) == set(OPERATOR_ONLY) | SELLER_SCOPED | FILTERED
-    assert not (set(OPERATOR_ONLY) & SELLER_SCOPED or set(OPERATOR_ONLY) & FILTERED or SELLER_SCOPED & FILTERED)
+    rules = [set(OPERATOR_ONLY), SELLER_SCOPED, FILTERED, BRAND_OWNER]
+    assert set(Action) == set().union(*rules)
+    assert sum(len(r) for r in rules) == len(Action)  # each action in one rule only
+
+
+@pytest.mark.parametrize("action", sorted(BRAND_OWNER))
+def test_a_brands_owner_decides_for_its_brand_and_no_other_seller_does(action: Action) -> None:
+    owner = authorize(SELLER, action, "S-1")  # S-1 owns the brand
+    assert owner.allowed and owner.only_seller is None
+    for other_owner in ("S-2", None):  # another seller's brand, or a brand nobody registered
+        refused = authorize(SELLER, action, other_owner)
+        assert not refused.allowed
+        assert "S-1" in refused.reason and "owner" in refused.reason
 
 
 @pytest.mark.parametrize("action", sorted(SELLER_SCOPED))

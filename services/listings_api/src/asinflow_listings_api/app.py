@@ -6,7 +6,7 @@ publishes what it is asked to. 401/403 and every mistake of the caller are ``{"e
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from asinflow_contracts import topics
@@ -15,6 +15,7 @@ from asinflow_contracts.ids import listing_id
 from asinflow_contracts.issues import Severity
 from asinflow_contracts.limits import MAX_PROPOSAL_BYTES
 from asinflow_contracts.state_machine import ListingState
+from asinflow_runtime import dead_letters
 from asinflow_runtime.upstream import Proposal
 from fastapi import Depends, FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
@@ -25,17 +26,31 @@ from starlette.exceptions import HTTPException
 
 from asinflow_listings_api import openapi, previews
 from asinflow_listings_api.adapters.owners import OwnerAnswer, Owners, OwnerUnavailable, segment
+from asinflow_listings_api.adapters.readmodels import ApprovalRequests, DeadLetters, Unavailable
+from asinflow_listings_api.domain import operations
 from asinflow_listings_api.domain.authorization import Action, Principal, Role, authorize, scope
+from asinflow_listings_api.domain.operations import Operation
 from asinflow_listings_api.domain.proposals import BadRequest, decode_body, proposal
 from asinflow_listings_api.domain.views import listing_detail, seller_report
 from asinflow_listings_api.schemas import (
     Accepted,
+    ApprovalDecisionBody,
+    ApprovalRequestBody,
+    ApprovalRequestPage,
+    DeadLetterList,
     FeedReport,
     Listing,
     ListingPage,
+    PolicyReportBody,
     Preview,
     Problem,
+    Published,
     Quota,
+    QuotaRestoreBody,
+    ReactivationDecisionBody,
+    ReactivationRequestBody,
+    ReplayBody,
+    Replayed,
     Restrictions,
 )
 
@@ -45,6 +60,8 @@ from asinflow_listings_api.schemas import (
 #: A seller, SKU or feed id: what the contracts accept (≤ 200 characters), without control characters.
 Ident = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
 IdentQuery = Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+#: A request id in a path: an ident without `/`.
+RequestId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^/\x00-\x1f\x7f]+$")]
 
 
 class Publisher:
@@ -62,6 +79,8 @@ class Deps:
     find_key: Callable[[str], Awaitable[Principal | None]]
     owners: Owners
     publisher: Publisher
+    approval_requests: ApprovalRequests = field(default_factory=Unavailable)
+    dead_letters: DeadLetters = field(default_factory=Unavailable)
 
 
 class Refused(Exception):
@@ -79,6 +98,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         401: "No key, or an unknown or revoked one.",
         403: "The key may not do this (the reason says why).",
         404: "Not found (or not yours: a seller sees only its own).",
+        413: "The body is too large.",
         422: "A parameter or the body breaks the contract (each one named).",
         503: "An owning service or the broker does not answer; try again.",
     }.items()
@@ -297,6 +317,178 @@ def create_app(deps: Deps, extra_routes: Callable[[FastAPI], None] | None = None
         if mine is None:
             raise Refused(404, missing)
         return JSONResponse(mine)
+
+    # ------------------------------------------------------------------------------------------- operations
+    # The operations the CLI has, publishing the same events (``domain.operations``); 202 once the broker has them.
+
+    async def publish(operation: Operation, location: str | None) -> Published:
+        event_id = await deps.publisher.send(operation.topic, operation.key, operation.event, unique=operation.unique)
+        return Published(event=operation.topic, event_id=str(event_id), id=operation.cites, location=location)
+
+    async def brand_owner(who: Principal, brand: str) -> str | None:
+        """The brand's owner as brand gating's registry says (None: not registered); only asked for a seller key."""
+        if who.role is Role.OPERATOR:
+            return None
+        params = {"seller_id": who.seller_id or "", "brand": brand}
+        answer = passed_through(await owner("GET", "brand-gating", "/restrictions", params=params))
+        found = answer.get("owner_seller_id") if answer.get("registered", True) else None
+        return found if isinstance(found, str) else None
+
+    def requests_page(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+        items = rows[:limit]
+        return {"items": items, "next_cursor": items[-1]["request_id"] if len(rows) > limit else None}
+
+    ApprovalStatus = Literal["incomplete", "pending", "approved", "rejected"]
+    Limit = Annotated[int, Query(ge=1, le=500)]
+    Cursor = Annotated[str | None, Query(min_length=1, max_length=200, description="`next_cursor` of a page.")]
+
+    @app.post(
+        "/sellers/{seller}/approval-requests", response_model=Published, status_code=202, tags=["brand approvals"]
+    )
+    async def file_approval_request(seller: Ident, body: ApprovalRequestBody, who: Caller) -> Published:
+        """File a brand approval request with the evidence (publishes `brand.approval.requested`, as `asinflow brand
+        request`); the brand's owner or an operator decides it. Brand gating records it `incomplete` (with what
+        is missing) or `pending`: follow it with `GET /sellers/{seller}/approval-requests`."""
+        allow(who, Action.FILE_APPROVAL_REQUEST, seller)
+        operation = operations.approval_request(seller, body)
+        return await publish(operation, f"/sellers/{segment(seller)}/approval-requests")
+
+    @app.get("/sellers/{seller}/approval-requests", response_model=ApprovalRequestPage, tags=["brand approvals"])
+    async def seller_approval_requests(
+        seller: Ident,
+        who: Caller,
+        brand: Annotated[str | None, IdentQuery] = None,
+        status: ApprovalStatus | None = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+    ) -> dict[str, Any]:
+        """The seller's own approval requests (of `brand`), with their status and what each one lacks."""
+        allow(who, Action.READ_APPROVAL_REQUESTS, seller)
+        rows = await deps.approval_requests.find(
+            brand_key=operations.registry_message_key(brand) if brand else None,
+            seller_id=seller,
+            status=status,
+            after=cursor,
+            limit=limit + 1,
+        )
+        return requests_page(rows, limit)
+
+    @app.get("/brands/{brand:path}/approval-requests", response_model=ApprovalRequestPage, tags=["brand approvals"])
+    async def brand_approval_requests(
+        brand: Ident,
+        who: Caller,
+        status: ApprovalStatus | None = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+    ) -> dict[str, Any]:
+        """Every seller's approval requests for the brand: for its owner (a seller key of the seller brand gating's
+        registry names) and operators. Another seller lists its own with `GET /sellers/{seller}/approval-requests`."""
+        allow(who, Action.READ_BRAND_APPROVAL_REQUESTS, await brand_owner(who, brand))
+        rows = await deps.approval_requests.find(
+            brand_key=operations.registry_message_key(brand),
+            seller_id=None,
+            status=status,
+            after=cursor,
+            limit=limit + 1,
+        )
+        return requests_page(rows, limit)
+
+    @app.post(
+        "/brands/{brand:path}/approval-requests/{request_id}/decision",
+        response_model=Published,
+        status_code=202,
+        tags=["brand approvals"],
+    )
+    async def decide_approval_request(
+        brand: Ident, request_id: RequestId, body: ApprovalDecisionBody, who: Caller
+    ) -> Published:
+        """Approve or reject a request (publishes `brand.approval.decided`, as `asinflow brand decide`): the brand's
+        owner or an operator. Brand gating applies it, or refuses it (a request of another brand, incomplete or
+        decided already) and records why."""
+        allow(who, Action.DECIDE_APPROVAL_REQUEST, await brand_owner(who, brand))
+        operation = operations.approval_decision(who, brand, request_id, body)
+        return await publish(operation, f"/brands/{segment(brand)}/approval-requests")
+
+    @app.post("/policy-violations", response_model=Published, status_code=202, tags=["policy"])
+    async def report_policy_violation(body: PolicyReportBody, who: Caller) -> Published:
+        """Report a policy violation (operators; publishes `policy.violation.reported`, as `asinflow policy report`):
+        suppresses the listing, or every listing of the ASIN."""
+        allow(who, Action.REPORT_POLICY_VIOLATION, body.seller_id)
+        operation = operations.policy_report(who, body)
+        where = f"/listings/{segment(body.seller_id)}/{segment(body.sku)}" if body.seller_id and body.sku else None
+        return await publish(operation, where)
+
+    @app.post(
+        "/listings/{seller}/{sku:path}/reactivation-requests",
+        response_model=Published,
+        status_code=202,
+        tags=["policy"],
+    )
+    async def request_reactivation(seller: Ident, sku: Ident, body: ReactivationRequestBody, who: Caller) -> Published:
+        """The seller asks to reactivate its suppressed listing, saying how the root cause was fixed (publishes
+        `reactivation.requested`, as `asinflow policy reactivate`); an operator decides. Activation records
+        it, or refuses it (the listing is not suppressed) and records why."""
+        allow(who, Action.REQUEST_REACTIVATION, seller)
+        operation = operations.reactivation_request(seller, sku, body)
+        return await publish(operation, f"/listings/{segment(seller)}/{segment(sku)}")
+
+    @app.post(
+        "/listings/{seller}/{sku:path}/reactivation-requests/{request_id}/decision",
+        response_model=Published,
+        status_code=202,
+        tags=["policy"],
+    )
+    async def decide_reactivation(
+        seller: Ident, sku: Ident, request_id: RequestId, body: ReactivationDecisionBody, who: Caller
+    ) -> Published:
+        """Approve or reject a reactivation request of the listing (operators; publishes
+        `reactivation.decided`, as `asinflow policy decide`). 404 when activation knows no such request
+        of this listing."""
+        allow(who, Action.DECIDE_REACTIVATION, seller)
+        lid = listing_id(seller, sku)
+        view = passed_through(
+            await owner("GET", "activation", f"/listings/{lid}"), f"no created listing {seller} / {sku}"
+        )
+        known = {str(r.get("request_id")) for r in view.get("requests", []) or [] if isinstance(r, dict)}
+        if request_id not in known:
+            raise Refused(404, f"no reactivation request {request_id!r} of listing {seller} / {sku}")
+        operation = operations.reactivation_decision(who, seller, sku, request_id, body)
+        return await publish(operation, f"/listings/{segment(seller)}/{segment(sku)}")
+
+    @app.post("/sellers/{seller}/quota/restore", response_model=Published, status_code=202, tags=["sellers"])
+    async def restore_quota(seller: Ident, body: QuotaRestoreBody, who: Caller) -> Published:
+        """Give the seller its creation rights back until the next weekly re-evaluation (operators; publishes
+        `seller.creation.restored`, as `asinflow quota restore`)."""
+        allow(who, Action.RESTORE_QUOTA, seller)
+        return await publish(operations.quota_restore(who, seller, body), f"/sellers/{segment(seller)}/quota")
+
+    @app.get("/dead-letters", response_model=DeadLetterList, tags=["dead letters"])
+    async def list_dead_letters(
+        who: Caller,
+        reason: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+        topic: Annotated[str | None, Query(min_length=1, max_length=300, description="The original topic.")] = None,
+    ) -> dict[str, Any]:
+        """Every dead letter (operators; `asinflow dlq list`): the reason, the service, where it came from, its
+        first 2,000 characters."""
+        allow(who, Action.LIST_DEAD_LETTERS, None)
+        letters = [x.as_dict() for x in await deps.dead_letters.letters()]
+        items = [x for x in letters if reason in (None, x["reason"]) and topic in (None, x["original_topic"])]
+        return {"items": items, "count": len(items)}
+
+    @app.post("/dead-letters/replay", response_model=Replayed, tags=["dead letters"])
+    async def replay_dead_letters(body: ReplayBody, who: Caller) -> Replayed:
+        """Publish dead letters again to their original topic (operators; `asinflow dlq replay`): named by `refs`,
+        `all`, or those with `reason`; each original message once. A truncated letter's whole record comes from
+        where the service kept it."""
+        allow(who, Action.REPLAY_DEAD_LETTERS, None)
+        if not body.refs and not body.all and not body.reason:
+            raise Refused(400, "name dead letters (`refs`: topic:partition:offset), or give `all` or `reason`")
+        chosen, unknown = dead_letters.chosen(
+            await deps.dead_letters.letters(), body.refs, every=body.all, reason=body.reason
+        )
+        problems = await deps.dead_letters.replay(chosen)
+        failed = {p.split(": ", 1)[0] for p in problems}
+        return Replayed(replayed=[x.ref for x in chosen if x.ref not in failed], unknown=unknown, problems=problems)
 
     if extra_routes is not None:
         extra_routes(app)

@@ -34,11 +34,23 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 
 from asinflow_listings_api.adapters.owners import Directory, HttpOwners, OwnerAnswer
 from asinflow_listings_api.adapters.publisher import KafkaPublisher
+from asinflow_listings_api.adapters.readmodels import KafkaDeadLetters, PostgresApprovalRequests
 from asinflow_listings_api.app import Deps, Publisher, create_app
 from asinflow_listings_api.config import ApiSettings
 from asinflow_listings_api.domain.authorization import Principal, Role
 
 NAME = "listings-api"
+#: The topics the API publishes to (created if missing, as every producer of the stack does).
+PUBLISHED = (
+    topics.LISTING_PROPOSED,
+    topics.LISTING_DELETION_REQUESTED,
+    topics.BRAND_APPROVAL_REQUESTED,
+    topics.BRAND_APPROVAL_DECIDED,
+    topics.POLICY_VIOLATION_REPORTED,
+    topics.REACTIVATION_REQUESTED,
+    topics.REACTIVATION_DECIDED,
+    topics.SELLER_CREATION_RESTORED,
+)
 _log = logging.getLogger(__name__)
 
 
@@ -61,9 +73,7 @@ class ApiRuntime:
 
     async def start(self) -> None:
         bootstrap, dsn = self.infra.kafka_bootstrap_servers or "", self.infra.database_url or ""
-        await _until_reachable(
-            "kafka", lambda: ensure_topics(bootstrap, [topics.LISTING_PROPOSED, topics.LISTING_DELETION_REQUESTED])
-        )
+        await _until_reachable("kafka", lambda: ensure_topics(bootstrap, list(PUBLISHED)))
         self.pool = pool = await _until_reachable("postgres", lambda: create_pool(dsn, application_name=NAME))
         async with pool.acquire() as conn:
             await migrate(conn, OPS_SCHEMA, ops_migrations())
@@ -77,7 +87,14 @@ class ApiRuntime:
             key = await store.find(pool, token)
             return None if key is None else Principal(key.key_id, Role(key.role), key.seller_id)
 
-        app = create_app(Deps(find_key, owners, KafkaPublisher(producer)), self._operations)
+        deps = Deps(
+            find_key,
+            owners,
+            KafkaPublisher(producer),
+            approval_requests=PostgresApprovalRequests(pool),
+            dead_letters=KafkaDeadLetters(bootstrap, producer, pool),
+        )
+        app = create_app(deps, self._operations)
         self.server = HttpServer(app, self.http.http_host, self.http.http_port)
         await self.server.start()
         self._started_at = datetime.now(UTC)

@@ -3,8 +3,12 @@ answers for (a listing's history, a quota, a report) keep every field the owner 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
+from asinflow_contracts.base import Asin, Id, Name, Text, TextList
+from asinflow_contracts.events import ApprovalEvidence, Enforcement, ViolationKind
+from asinflow_contracts.events.brand import Skus
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -111,3 +115,165 @@ class FeedReport(BaseModel):
     batch_id: str = Field(description="The feed.")
     lines: int = Field(description="Listings in the feed (yours).")
     items: list[dict[str, Any]] = Field(description="Per listing: seller, SKU, state, ASIN, issues.")
+
+
+# ------------------------------------------------------------------------------------------- operations (bodies)
+# Each body is the event the CLI publishes minus what the path and the key give; the event is then built and
+# checked by its contract (``domain.operations``). Unknown fields are refused, so a misspelt option is not ignored.
+
+#: An id that may stand in a path segment (no `/`, no control characters).
+PathId = Annotated[Id, Field(pattern=r"^[^/\x00-\x1f\x7f]+$")]
+
+
+class ApprovalRequestBody(BaseModel):
+    """A seller asks the brand's owner to approve it for the brand, with the evidence (`brand.approval.requested`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    brand: Name = Field(description="The registered brand.")
+    evidence: ApprovalEvidence = Field(description="What the owner checks; missing parts are listed on the request.")
+    skus: Skus | None = Field(default=None, description="Only for these SKUs; null: every SKU.")
+    request_id: PathId | None = Field(
+        default=None,
+        description="Your id for the request; default derived from the request (the same body twice is one request).",
+    )
+
+
+class ApprovalDecisionBody(BaseModel):
+    """The brand's owner (or an operator) approves or rejects a request (`brand.approval.decided`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approved", "rejected"] = Field(description="The decision; an approval authorises the seller.")
+    skus: Skus | None = Field(default=None, description="Approve only these SKUs (default: those of the request).")
+    reason: Text = Field(default="", description="Why, shown to the seller.")
+
+
+class PolicyReportBody(BaseModel):
+    """A policy violation on one listing (`seller_id` + `sku`) or on an ASIN (`asin`: every listing of it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ViolationKind = Field(description="Counterfeit, IP complaint, review manipulation, variation abuse…")
+    seller_id: Id | None = Field(default=None, description="Listing-level: the seller.")
+    sku: Id | None = Field(default=None, description="Listing-level: the SKU.")
+    asin: Asin | None = Field(default=None, description="ASIN-level: every listing of this ASIN.")
+    enforcement: Enforcement | None = Field(
+        default=None, description="What to take away; default LISTING_SUPPRESSED, CATALOG_ITEM_REMOVED for an ASIN."
+    )
+    evidence: TextList = Field(min_length=1, description="What shows the violation (links, order ids, notes).")
+    reporter: Name | None = Field(default=None, description="Who reports it; default `operator:<key id>`.")
+    exempt_until: date | None = Field(
+        default=None, description="The enforcement is recorded but not applied to buyers until this date."
+    )
+    violation_id: Id | None = Field(
+        default=None, description="Its id (reactivation requests cite it); default generated. Give one to retry safely."
+    )
+
+
+class ReactivationRequestBody(BaseModel):
+    """The seller asks to lift a suppression of its listing (`reactivation.requested`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    root_cause_fix: Text = Field(min_length=10, description="How the root cause was fixed, in words.")
+    violation_ids: list[Id] = Field(
+        default_factory=list, max_length=1_000, description="Violations addressed; empty: every open one."
+    )
+    evidence: TextList = Field(default_factory=list, description="Invoices, authorisations, photos…")
+    request_id: PathId | None = Field(
+        default=None,
+        description="Your id for the request; default derived from the request (the same body twice is one request).",
+    )
+
+
+class ReactivationDecisionBody(BaseModel):
+    """An operator approves (lifts the suppressions the request addressed) or rejects a reactivation request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    approved: bool = Field(description="True lifts the suppression(s) the request addressed.")
+    note: Text = Field(default="", description="Why.")
+
+
+class QuotaRestoreBody(BaseModel):
+    """An operator gives the seller its creation rights back until the next weekly re-evaluation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(min_length=1, description="Why (recorded with the restore).")
+
+
+class ReplayBody(BaseModel):
+    """Which dead letters to publish again to their original topic: named, every one, or those with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refs: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=10_000, description="Letters as listed (`topic:partition:offset`)."
+    )
+    all: bool = Field(default=False, description="Every dead letter.")
+    reason: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Every dead letter with this reason (e.g. SCHEMA_INVALID)."
+    )
+
+
+# ------------------------------------------------------------------------------------------- operations (answers)
+
+
+class Published(BaseModel):
+    """An operation published as the CLI publishes it; the owning service applies it asynchronously (and may still
+    refuse it: follow it where `location` says)."""
+
+    event: str = Field(description="The topic it was published to, e.g. `asinflow.brand.approval.requested.v1`.")
+    event_id: str = Field(description="The event's id (CloudEvents `id`).")
+    id: str | None = Field(description="The id to cite: the request's, the violation's; null when it has none.")
+    location: str | None = Field(description="Where to follow what it changes.")
+
+
+class ApprovalRequest(BaseModel):
+    """A brand approval request as brand gating records it."""
+
+    request_id: str = Field(description="The request.")
+    brand: str = Field(description="The brand (its registered name, else its key).")
+    brand_key: str = Field(description="The brand's normalised key.")
+    seller_id: str = Field(description="The seller asking.")
+    skus: list[str] | None = Field(description="The SKUs asked for; null: every SKU.")
+    status: str = Field(description="incomplete, pending, approved or rejected.")
+    missing: list[str] = Field(description="Evidence still missing (incomplete requests).")
+    decided_by: str | None = Field(description="The owner's seller id or `operator`, once decided.")
+    reason: str = Field(description="The decision's reason.")
+
+
+class ApprovalRequestPage(BaseModel):
+    items: list[ApprovalRequest] = Field(description="In request id order.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: the last page.")
+
+
+class DeadLetter(BaseModel):
+    """A message no service could read, with the reason (`asinflow dlq list`)."""
+
+    ref: str = Field(description="`dlq topic:partition:offset`: name it to replay it.")
+    reason: str | None = Field(description="Why it was dead-lettered (SCHEMA_INVALID, …).")
+    error: str | None = Field(description="The error, in words.")
+    service: str | None = Field(description="The service that dead-lettered it.")
+    original_topic: str | None = Field(description="Where it was published.")
+    original_partition: int = Field(description="Its partition there.")
+    original_offset: int = Field(description="Its offset there.")
+    key: str | None = Field(description="Its key.")
+    value: str = Field(description="Its body (the first 2,000 characters).")
+    truncated: bool = Field(description="The letter holds only the first bytes; the whole record is kept aside.")
+    original_size: int = Field(description="The original body's size in bytes.")
+
+
+class DeadLetterList(BaseModel):
+    items: list[DeadLetter] = Field(description="In topic, partition, offset order.")
+    count: int = Field(description="How many.")
+
+
+class Replayed(BaseModel):
+    """What a replay sent back."""
+
+    replayed: list[str] = Field(description="Letters whose original message was published again (each message once).")
+    unknown: list[str] = Field(description="Refs that name no dead letter.")
+    problems: list[str] = Field(description="Letters that could not be replayed, and why.")

@@ -7,10 +7,10 @@ import json
 import sys
 
 import click
-from asinflow_contracts.limits import MAX_MESSAGE_BYTES
+from asinflow_runtime import dead_letters
 
 from asinflow_cli import connect, stackfile
-from asinflow_cli.dlq import Letter, kept_headers, kept_record, read_letters
+from asinflow_cli.dlq import Letter, kept_record, read_letters
 
 
 @click.group("dlq")
@@ -39,29 +39,10 @@ def dlq_list(as_json: bool) -> None:
 
 
 async def replay(letters: list[Letter]) -> list[str]:
-    """Send each letter's original message back to its topic; a truncated letter's whole record comes from the
-    stack's store. Returns the problems of the letters that could not be sent."""
+    """Send each letter's original message back to its topic (``asinflow_runtime.dead_letters.replay``)."""
     settings = stackfile.resolve()
-    problems: list[str] = []
     async with connect.producer(settings) as producer, connect.database(settings) as pool:
-        futures = []
-        for letter in letters:
-            key, value, headers = letter.key, letter.value, letter.original_headers()
-            if letter.truncated:
-                kept = await kept_record(pool, letter)
-                if kept is None:
-                    problems.append(f"{letter.ref}: the whole record was not kept; only its first bytes are here")
-                    continue
-                key, value, headers = kept["key"], bytes(kept["value"]), kept_headers(kept)
-                if len(value) > MAX_MESSAGE_BYTES:
-                    problems.append(
-                        f"{letter.ref}: {len(value):,} bytes, above the {MAX_MESSAGE_BYTES:,}-byte limit; "
-                        f"not replayed (`asinflow dlq show {letter.ref} --body` writes it out)"
-                    )
-                    continue
-            futures.append(await producer.send(letter.info["dlq_original_topic"], value, key=key, headers=headers))
-        await asyncio.gather(*futures)
-    return problems
+        return await dead_letters.replay(producer, pool, letters)
 
 
 @dlq_group.command("show")
@@ -106,15 +87,8 @@ def dlq_replay(refs: tuple[str, ...], replay_all: bool, reason: str | None) -> N
     settings = stackfile.resolve()
     assert settings.kafka_bootstrap_servers
     letters = asyncio.run(read_letters(settings.kafka_bootstrap_servers))
-    wanted = [
-        letter
-        for letter in letters
-        if (replay_all or letter.ref in refs or (reason and letter.info.get("dlq_reason") == reason))
-    ]
-    # Several services may have dead-lettered the same message: send each original message back once.
-    chosen = list({letter.origin: letter for letter in reversed(wanted)}.values())
-    unknown = set(refs) - {letter.ref for letter in letters}
-    for ref in sorted(unknown):
+    chosen, unknown = dead_letters.chosen(letters, refs, every=replay_all, reason=reason)
+    for ref in unknown:
         click.echo(f"no dead letter {ref}", err=True)
     problems = asyncio.run(replay(chosen))
     for problem in problems:

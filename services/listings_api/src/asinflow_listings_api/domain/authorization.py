@@ -2,10 +2,13 @@
 
 Two roles. A **seller** key is bound to one seller: it reads and writes that seller's listings, quota, feed
 lines and restrictions, and nothing of any other seller. An **operator** key acts for every seller and alone may
-do what changes the marketplace for others (policy reports, reactivation decisions, quota restores, dead-letter
-replay, brand registration: routes still to come, refused to sellers already here so the rule is written once).
+do what changes the marketplace for others (policy reports, reactivation decisions, quota restores, dead letters,
+brand registration). A brand's **owner** (the seller brand gating's registry names) decides approval requests for
+its brand, as an operator may.
 
-A refusal is decided before anything is looked up, so it cannot reveal whether the other seller's data exists.
+A refusal is decided before anything is looked up, so it cannot reveal whether the other seller's data exists;
+the one exception is the brand owner's, which needs the registry's answer (who owns the brand is no secret:
+restrictions tell it to any seller).
 """
 
 from __future__ import annotations
@@ -43,10 +46,17 @@ class Action(StrEnum):
     READ_RESTRICTIONS = "ask about restrictions"
     READ_QUOTA = "read a creation quota"
     READ_FEED_REPORT = "read a feed report"
-    # operator-only (routes to come)
+    FILE_APPROVAL_REQUEST = "file a brand approval request"
+    READ_APPROVAL_REQUESTS = "read brand approval requests"
+    REQUEST_REACTIVATION = "request a reactivation"
+    # the brand's owner, or an operator
+    DECIDE_APPROVAL_REQUEST = "decide a brand approval request"
+    READ_BRAND_APPROVAL_REQUESTS = "list a brand's approval requests"
+    # operator-only
     REPORT_POLICY_VIOLATION = "report a policy violation"
     DECIDE_REACTIVATION = "decide a reactivation"
     RESTORE_QUOTA = "restore creation rights"
+    LIST_DEAD_LETTERS = "list dead letters"
     REPLAY_DEAD_LETTERS = "replay dead letters"
     REGISTER_BRAND = "register a brand"
 
@@ -56,6 +66,7 @@ OPERATOR_ONLY: dict[Action, str] = {
     Action.REPORT_POLICY_VIOLATION: "policy enforcement acts on other sellers' listings",
     Action.DECIDE_REACTIVATION: "a seller cannot approve the reactivation of its own suppressed listing",
     Action.RESTORE_QUOTA: "a seller cannot lift the withdrawal of its own creation rights",
+    Action.LIST_DEAD_LETTERS: "dead letters hold every seller's messages",
     Action.REPLAY_DEAD_LETTERS: "dead letters hold every seller's messages",
     Action.REGISTER_BRAND: "the brand registry decides for every seller who may create ASINs",
 }
@@ -70,8 +81,15 @@ SELLER_SCOPED: frozenset[Action] = frozenset(
         Action.DELETE_LISTING,
         Action.READ_RESTRICTIONS,
         Action.READ_QUOTA,
+        Action.FILE_APPROVAL_REQUEST,
+        Action.READ_APPROVAL_REQUESTS,
+        Action.REQUEST_REACTIVATION,
     }
 )
+
+#: Actions on a brand: its owner (``seller_id`` given to ``authorize`` is the brand's owner, None when the brand is
+#: not registered) may do them, as an operator may.
+BRAND_OWNER: frozenset[Action] = frozenset({Action.DECIDE_APPROVAL_REQUEST, Action.READ_BRAND_APPROVAL_REQUESTS})
 
 #: Actions over data of several sellers (a feed may carry lines of many): a seller sees only its own part.
 FILTERED: frozenset[Action] = frozenset({Action.READ_FEED_REPORT})
@@ -88,12 +106,19 @@ class Verdict:
 
 
 def authorize(who: Principal, action: Action, seller_id: str | None = None) -> Verdict:
-    """May ``who`` do ``action`` on ``seller_id``'s data (None: no one seller, e.g. a search of all sellers)?"""
+    """May ``who`` do ``action`` on ``seller_id``'s data (None: no one seller, e.g. a search of all sellers)? For
+    an action in ``BRAND_OWNER``, ``seller_id`` is the brand's owner (None: the brand is not registered)."""
     if who.role is Role.OPERATOR:
         return Verdict(True, "operators act for every seller")
     mine = who.seller_id
     if action in OPERATOR_ONLY:
         return Verdict(False, f"only an operator may {action}: {OPERATOR_ONLY[action]}")
+    if action in BRAND_OWNER:
+        if seller_id != mine:
+            return Verdict(
+                False, f"only the brand's owner or an operator may {action}: seller {mine!r} does not own it"
+            )
+        return Verdict(True, f"seller {mine!r} owns the brand", only_seller=None)
     if action in FILTERED:
         return Verdict(True, f"a seller sees only its own part ({mine})", only_seller=mine)
     if action not in SELLER_SCOPED:  # a new action nobody classified: refuse rather than guess
