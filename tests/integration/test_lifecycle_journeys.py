@@ -173,8 +173,10 @@ async def test_created_without_stock_is_inactive_and_reactivation_without_stock_
     out = await asinflow("policy", "decide", f"R2-{s}", "--approve", "--by", "ops", infra=infra)
     assert "state: inactive" in out.out  # reactivated, and at once inactive: no stock
     await wait_for_state(pool, s, "EMPTY-1", {"inactive"})
-    assert (await transitions(pool, s, "EMPTY-1"))[-3:] == [
+    assert (await transitions(pool, s, "EMPTY-1"))[-5:] == [
         ("inactive", "suppressed", True),
+        ("suppressed", "suppressed", True),  # the second violation: a further suppression (issue 13)
+        ("suppressed", "suppressed", True),  # V1 resolved, still suppressed by V2: suppressed again, by what is left
         ("suppressed", "active", True),
         ("active", "inactive", True),
     ]

@@ -64,6 +64,13 @@ def valid_example(topic: str, seller_id: str, sku: str) -> dict[str, Any]:
     validated = {**ref, "gtin14": "00036000291452", "proposal": proposal}
     cleared = {**validated, "clearance": "offer", "asin": "B0HOSTILE1"}
     activation = {**ref, "asin": "B0HOSTILE1", "buyable": True, "discoverable": True, "quantity": 1}
+    enforced = {
+        **issue,
+        "code": "COUNTERFEIT",
+        "category": "POLICY",
+        "enforcements": {"actions": ["LISTING_SUPPRESSED"], "exemption": {"status": "NOT_EXEMPT"}},
+    }
+    notice = {"listing_id": ref["listing_id"], "seller_id": seller_id, "sku": sku, "at": "2026-11-30T00:00:00+00:00"}
     examples: dict[str, dict[str, Any]] = {
         t.LISTING_PROPOSED: proposal,
         t.LISTING_VALIDATED: validated,
@@ -97,6 +104,7 @@ def valid_example(topic: str, seller_id: str, sku: str) -> dict[str, Any]:
             "scope": "LISTING",
             "violation_id": "V-1",
             "reporter": "r",
+            "issues": [enforced],
         },
         t.LISTING_REACTIVATED: {
             **activation,
@@ -143,6 +151,23 @@ def valid_example(topic: str, seller_id: str, sku: str) -> dict[str, Any]:
             "sku": sku,
             "approved": True,
             "decided_by": "operator",
+        },
+        t.LISTING_DELETION_REQUESTED: {"seller_id": seller_id, "sku": sku, "requested_by": seller_id},
+        t.LISTING_DELETED: {
+            **activation,
+            "buyable": False,
+            "discoverable": False,
+            "requested_by": seller_id,
+            "reason": "r",
+        },
+        t.LISTING_STATUS_CHANGED: {**notice, "asin": "B0HOSTILE1", "status": ["BUYABLE"], "sequence": 1},
+        t.LISTING_ISSUES_CHANGED: {
+            **notice,
+            "asin": "B0HOSTILE1",
+            "version": 1,
+            "severities": ["ERROR"],
+            "enforcement_actions": ["LISTING_SUPPRESSED"],
+            "sequence": 1,
         },
     }
     return examples[topic]

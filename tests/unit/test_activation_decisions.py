@@ -1,4 +1,5 @@
-"""Activation decisions (DESIGN §1 and §4 "Activation"): stock, policy suppression and reactivation, pure.
+"""Activation decisions (DESIGN §1 and §4 "Activation"): stock, policy suppression, reactivation and deletion,
+pure; and what a subscriber is told of the listing's status (BUYABLE / DISCOVERABLE / DELETED).
 
 The ``on_*`` functions are the aggregate's methods: they mutate the given ``ListingStatus`` and return an
 ``Outcome``. The handler then sets ``status.sequence`` from each emitted payload; ``_handled`` below does
@@ -18,9 +19,11 @@ from asinflow_activation.domain.decisions import (
     check_request,
     on_approval,
     on_created,
+    on_deletion,
     on_inventory,
     on_violation,
 )
+from asinflow_activation.domain.enforcement import open_issues
 from asinflow_activation.domain.status import SEVERITY, ListingStatus, Violation
 from asinflow_contracts import topics
 from asinflow_contracts.events import (
@@ -30,12 +33,15 @@ from asinflow_contracts.events import (
     ListingActivated,
     ListingCreated,
     ListingDeactivated,
+    ListingDeleted,
     ListingReactivated,
     ListingSuppressed,
     Scope,
+    StatusFlag,
     ViolationKind,
 )
 from asinflow_contracts.ids import listing_id
+from asinflow_contracts.issues import ExemptionStatus, IssueCode, Severity
 from asinflow_contracts.state_machine import ListingState, next_state
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -313,14 +319,87 @@ def test_the_same_violation_reported_twice_is_applied_once() -> None:
     assert status.state == ListingState.SUPPRESSED
 
 
-def test_a_second_violation_on_a_suppressed_listing_is_recorded_without_an_event() -> None:
+def test_a_suppression_carries_the_100_strictest_issues_when_more_violations_are_open() -> None:
+    weak = [_violation(f"V-S{i:03}", Enforcement.SEARCH_SUPPRESSED) for i in range(100)]
+    status = _suppressed(2, *weak)
+    emit = _only_emit(on_violation(status, _violation("V-Z", Enforcement.CATALOG_ITEM_REMOVED), TODAY))
+    payload = emit.payload
+    assert isinstance(payload, ListingSuppressed)
+    assert len(status.violations) == 101 and len(payload.issues) == 100
+    first, *rest = payload.issues
+    assert first.enforcements is not None and first.enforcements.actions == (Enforcement.CATALOG_ITEM_REMOVED,)
+    assert "V-S099" not in " ".join(i.message for i in rest)  # the last of the weakest is left out
+    assert "V-S098" in rest[-1].message
+
+
+def test_a_second_violation_on_a_suppressed_listing_is_a_further_suppression_with_every_open_issue() -> None:
     status = _suppressed(2, _violation("V-1"))
+    before = status.sequence
     second = _violation("V-2", Enforcement.SEARCH_SUPPRESSED, kind=ViolationKind.REVIEW_MANIPULATION)
 
-    assert on_violation(status, second, TODAY) == Outcome()
+    emit = _only_emit(on_violation(status, second, TODAY))
+
+    assert emit.event_type == topics.LISTING_SUPPRESSED
+    payload = emit.payload
+    assert isinstance(payload, ListingSuppressed)
+    assert (payload.violation_id, payload.reason, payload.enforcement) == (
+        "V-2",
+        ViolationKind.REVIEW_MANIPULATION,
+        Enforcement.SEARCH_SUPPRESSED,
+    )
+    assert (payload.buyable, payload.discoverable) == (False, False)  # V-1 still takes the listing down
+    assert [(i.code, i.enforcements.actions if i.enforcements else ()) for i in payload.issues] == [
+        (IssueCode.COUNTERFEIT, (Enforcement.LISTING_SUPPRESSED,)),  # strictest first
+        (IssueCode.REVIEW_MANIPULATION, (Enforcement.SEARCH_SUPPRESSED,)),
+    ]
+    assert payload.sequence == before + 1
     assert set(status.violations) == {"V-1", "V-2"}
     assert status.violations["V-2"] == second
     assert status.state == ListingState.SUPPRESSED
+    assert next_state(ListingState.SUPPRESSED, emit.event_type) == ListingState.SUPPRESSED
+
+
+def test_a_stricter_second_enforcement_takes_the_search_suppressed_offer_down() -> None:
+    status = _suppressed(2, _violation("V-S", Enforcement.SEARCH_SUPPRESSED))
+    assert status.visibility(TODAY) == (True, False)
+    assert status.status_flags(TODAY) == (StatusFlag.BUYABLE,)
+
+    emit = _only_emit(on_violation(status, _violation("V-L", Enforcement.LISTING_SUPPRESSED), TODAY))
+
+    assert isinstance(emit.payload, ListingSuppressed)
+    assert (emit.payload.enforcement, emit.payload.buyable, emit.payload.discoverable) == (
+        Enforcement.LISTING_SUPPRESSED,
+        False,
+        False,
+    )
+    assert [i.code for i in emit.payload.issues] == [IssueCode.COUNTERFEIT, IssueCode.COUNTERFEIT]
+    assert status.status_flags(TODAY) == ()
+
+
+def test_a_suppression_carries_one_policy_issue_per_open_violation() -> None:
+    exempt_until = TODAY + timedelta(days=10)
+    status = _suppressed(
+        3,
+        _violation("V-1", Enforcement.SEARCH_SUPPRESSED, kind=ViolationKind.IP_COMPLAINT, exempt_until=exempt_until),
+    )
+
+    [issue] = open_issues(status, TODAY)
+
+    assert (issue.code, issue.severity, issue.category, issue.categories) == (
+        IssueCode.IP_COMPLAINT,
+        Severity.ERROR,
+        "POLICY",
+        ("POLICY",),
+    )
+    assert issue.enforcements is not None
+    assert issue.enforcements.actions == (Enforcement.SEARCH_SUPPRESSED,)
+    assert (issue.enforcements.exemption.status, issue.enforcements.exemption.until) == (
+        ExemptionStatus.EXEMPT_UNTIL_EXPIRY_DATE,
+        exempt_until,
+    )
+    assert "V-1" in issue.message and "V-1" in issue.remedy and "reactivat" in issue.remedy
+    [later] = open_issues(status, exempt_until)
+    assert later.enforcements is not None and later.enforcements.exemption.status == ExemptionStatus.NOT_EXEMPT
 
 
 # --- reactivation requests -----------------------------------------------------------------------------
@@ -419,11 +498,15 @@ def test_approval_without_stock_numbers_its_two_events_in_order() -> None:
 
 
 def test_approval_of_one_of_two_violations_keeps_the_listing_suppressed() -> None:
-    status = _suppressed(5, _violation("V-1"), _violation("V-2"))
+    status = _suppressed(5, _violation("V-1"), _violation("V-2", Enforcement.SEARCH_SUPPRESSED))
 
     outcome = on_approval(status, "R-1", ["V-1"], "Removed the infringing logo", "op-7", TODAY)
 
-    assert outcome.emits == []
+    emit = _only_emit(Outcome(emits=outcome.emits))  # what suppresses it now, with the issues left
+    assert isinstance(emit.payload, ListingSuppressed)
+    assert (emit.payload.violation_id, emit.payload.enforcement) == ("V-2", Enforcement.SEARCH_SUPPRESSED)
+    assert (emit.payload.buyable, emit.payload.discoverable) == (True, False)
+    assert [i.code for i in emit.payload.issues] == [IssueCode.COUNTERFEIT]
     assert outcome.resolved == ["V-1"]
     assert len(outcome.refusals) == 1
     refusal = outcome.refusals[0]
@@ -445,6 +528,61 @@ def test_approval_for_an_active_listing_is_refused() -> None:
     assert outcome.refusals[0].attempted == topics.LISTING_REACTIVATED
     assert outcome.refusals[0].state == ListingState.ACTIVE
     assert status.state == ListingState.ACTIVE
+
+
+# --- deletion ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("quantity", [3, 0], ids=["active", "inactive"])
+def test_deleting_a_listing_makes_it_neither_buyable_nor_discoverable(quantity: int) -> None:
+    status = _listing(quantity)
+    before = status.sequence
+
+    emit = _only_emit(on_deletion(status, "S-1001", "discontinued", TODAY))
+
+    assert emit.event_type == topics.LISTING_DELETED
+    payload = emit.payload
+    assert isinstance(payload, ListingDeleted)
+    assert (payload.requested_by, payload.reason, payload.asin) == ("S-1001", "discontinued", ASIN)
+    assert (payload.buyable, payload.discoverable) == (False, False)
+    assert payload.sequence == before + 1
+    assert status.state == ListingState.DELETED
+    assert status.status_flags(TODAY) == (StatusFlag.DELETED,)
+
+
+def test_a_suppressed_listing_can_be_deleted_and_keeps_its_violations_for_a_later_version() -> None:
+    status = _suppressed(3, _violation("V-1"))
+
+    _handled(status, on_deletion(status, "S-1001", "", TODAY))
+
+    assert status.state == ListingState.DELETED
+    assert set(status.violations) == {"V-1"}
+    again = _created_event(quantity=3, proposal_id=uuid.uuid4())
+    emit = _only_emit(on_created(status, again, [], TODAY))
+    assert emit.event_type == topics.LISTING_SUPPRESSED  # a new version inherits the open violation
+
+
+def test_deleting_a_deleted_listing_is_refused() -> None:
+    status = _listing(2)
+    _handled(status, on_deletion(status, "S-1001", "", TODAY))
+
+    outcome = on_deletion(status, "S-1001", "again", TODAY)
+
+    assert outcome.emits == []
+    [refusal] = outcome.refusals
+    assert (refusal.attempted, refusal.state) == (topics.LISTING_DELETED, ListingState.DELETED)
+    assert "deleted already" in refusal.reason
+
+
+def test_a_deleted_listing_is_not_restocked_suppressed_or_reactivated() -> None:
+    status = _listing(0)
+    _handled(status, on_deletion(status, "S-1001", "", TODAY))
+
+    assert on_inventory(status, 5, TODAY).emits == []
+    suppressed = on_violation(status, _violation("V-1"), TODAY)
+    assert suppressed.emits == [] and suppressed.refusals[0].attempted == topics.LISTING_SUPPRESSED
+    assert check_request(status, []) is not None
+    assert status.state == ListingState.DELETED
 
 
 # --- visibility ----------------------------------------------------------------------------------------
@@ -535,6 +673,31 @@ def test_visibility_outside_suppression(state: ListingState, quantity: int, expe
     assert status.visibility(TODAY) == expected
 
 
+B, D = StatusFlag.BUYABLE, StatusFlag.DISCOVERABLE
+
+
+@pytest.mark.parametrize(
+    ("state", "quantity", "violations", "flags"),
+    [
+        (ListingState.CREATED, 4, (), None),  # not decided yet: nothing to tell
+        (ListingState.ACTIVE, 4, (), (B, D)),
+        (ListingState.INACTIVE, 0, (), ()),
+        (ListingState.SUPPRESSED, 4, ("LISTING_SUPPRESSED",), ()),
+        (ListingState.SUPPRESSED, 4, ("SEARCH_SUPPRESSED",), (B,)),
+        (ListingState.SUPPRESSED, 0, ("SEARCH_SUPPRESSED",), ()),  # out of stock: not buyable either
+        (ListingState.SUPPRESSED, 4, ("CATALOG_ITEM_REMOVED",), ()),
+        (ListingState.DELETED, 4, (), (StatusFlag.DELETED,)),
+    ],
+)
+def test_the_status_a_subscriber_is_told(
+    state: ListingState, quantity: int, violations: tuple[str, ...], flags: tuple[StatusFlag, ...] | None
+) -> None:
+    status = _suppressed_with(quantity, *(_violation(f"V-{e}", Enforcement(e)) for e in violations))
+    status.state = state
+
+    assert status.status_flags(TODAY) == flags
+
+
 # --- any sequence of events ----------------------------------------------------------------------------
 
 _violations = st.builds(
@@ -550,6 +713,7 @@ _steps = st.one_of(
     st.tuples(st.just("violation"), _violations),
     st.tuples(st.just("approve-all"), st.none()),
     st.tuples(st.just("re-create"), st.none()),
+    st.tuples(st.just("delete"), st.none()),
 )
 
 
@@ -562,7 +726,13 @@ def _check(status: ListingStatus, before: ListingState, outcome: Outcome, sequen
     for refusal in outcome.refusals:
         assert refusal.attempted in topics.LISTING_LIFECYCLE_TOPICS
     assert status.state not in (ListingState.CREATED, ListingState.PROPOSED, ListingState.VALIDATED)
+    if status.state == ListingState.DELETED:  # its violations stay recorded for a later version
+        assert status.visibility(TODAY) == (False, False)
+        return
     assert (status.state == ListingState.SUPPRESSED) == bool(status.violations)
+    suppressions = [e.payload for e in outcome.emits if isinstance(e.payload, ListingSuppressed)]
+    if status.state == ListingState.SUPPRESSED and suppressions:  # the last one names every open violation
+        assert len(suppressions[-1].issues) == len(status.violations)
     assert not (status.state == ListingState.ACTIVE and status.strictest(TODAY) is not None)
     if status.state == ListingState.ACTIVE:
         assert status.in_stock
@@ -589,6 +759,8 @@ def test_any_sequence_of_events_keeps_the_lifecycle_consistent(
             outcome = on_violation(status, arg, TODAY)
         elif kind == "approve-all":
             outcome = on_approval(status, "R-1", [], "Fixed the root cause", "op-7", TODAY)
+        elif kind == "delete":
+            outcome = on_deletion(status, SELLER, "closing it", TODAY)
         else:  # a new version of the listing (the handler keeps the known stock)
             again = _created_event(status.quantity, proposal_id=uuid.uuid4())
             outcome = on_created(status, again, [], TODAY)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from asinflow_contracts import topics
@@ -11,7 +11,17 @@ from asinflow_contracts.envelope import Envelope, EnvelopeError, header_dict
 from asinflow_contracts.events import ListingRejected
 from asinflow_contracts.events.listing import ListingRef
 from asinflow_contracts.ids import caused_event_id, content_event_id, listing_id
-from asinflow_contracts.issues import Category, Issue, IssueCode, Severity, issue
+from asinflow_contracts.issues import (
+    Category,
+    Enforcement,
+    Exemption,
+    ExemptionStatus,
+    Issue,
+    IssueCode,
+    IssueEnforcements,
+    Severity,
+    issue,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -283,7 +293,16 @@ WARNING_CODES: dict[str, int | None] = {
     "EXEMPTION_LIKELY_DUPLICATE": None,
     "BRAND_NEAR_MISS": None,
 }
-ALL_CODES = {**DESIGN_AMAZON_CODES, **WARNING_CODES}
+#: The activation service's enforcement issues (issue 13): one per open policy violation, its code the violation's
+#: kind, category POLICY, no Amazon code.
+ENFORCEMENT_CODES: dict[str, int | None] = {
+    "COUNTERFEIT": None,
+    "IP_COMPLAINT": None,
+    "REVIEW_MANIPULATION": None,
+    "VARIATION_ABUSE": None,
+    "PRIVILEGES_WITHDRAWN": None,
+}
+ALL_CODES = {**DESIGN_AMAZON_CODES, **WARNING_CODES, **ENFORCEMENT_CODES}
 
 #: The category a seller would expect for each code (DESIGN §6 lists the categories).
 EXPECTED_CATEGORY: dict[str, str] = {
@@ -304,6 +323,7 @@ EXPECTED_CATEGORY: dict[str, str] = {
     "DUPLICATE_GTIN_ALIAS": "DUPLICATE",
     "EXEMPTION_LIKELY_DUPLICATE": "DUPLICATE",
     "BRAND_NEAR_MISS": "QUALIFICATION_REQUIRED",
+    **dict.fromkeys(ENFORCEMENT_CODES, "POLICY"),
 }
 
 
@@ -312,7 +332,7 @@ def test_every_code_of_the_design_exists_and_no_other() -> None:
 
 
 def test_amazon_code_counts_match_the_design_table() -> None:
-    codes = [DESIGN_AMAZON_CODES[c.value] for c in IssueCode if c.value not in WARNING_CODES]
+    codes = [DESIGN_AMAZON_CODES[c.value] for c in IssueCode if c.value in DESIGN_AMAZON_CODES]
     assert codes.count(8560) == 6
     assert [c for c in codes if c != 8560] == [8541, 8542, 8572, 5461, 8571, None, 8016, None]
 
@@ -341,4 +361,46 @@ def test_issue_defaults_and_severity() -> None:
         "message": "m",
         "attribute": None,
         "remedy": "",
+        "attribute_names": [],
+        "categories": ["POLICY"],
+        "enforcements": None,
     }
+
+
+def test_issue_lists_follow_the_single_fields() -> None:
+    built = issue(IssueCode.IDENTIFIER_MISSING, "m", attribute="identifiers")
+    assert (built.attribute_names, built.categories) == (("identifiers",), (Category.MISSING_ATTRIBUTE,))
+    # an issue written before the list fields existed (a v1 producer) gets them from the single fields
+    old = Issue.model_validate(
+        {
+            "code": "SCHEMA_INVALID",
+            "severity": "ERROR",
+            "category": "INVALID_ATTRIBUTE",
+            "message": "m",
+            "attribute": "t",
+        }
+    )
+    assert (old.attribute_names, old.categories, old.enforcements) == (("t",), (Category.INVALID_ATTRIBUTE,), None)
+    # and lists given explicitly are kept as they are
+    both = Issue.model_validate(
+        {**old.model_dump(mode="json"), "attribute_names": ["a", "b"], "categories": ["POLICY", "DUPLICATE"]}
+    )
+    assert (both.attribute, both.attribute_names) == ("t", ("a", "b"))
+    assert both.categories == (Category.POLICY, Category.DUPLICATE)
+
+
+def test_an_enforcement_issue_names_its_actions_and_exemption() -> None:
+    enforced = issue(
+        IssueCode.COUNTERFEIT,
+        "m",
+        enforcements=IssueEnforcements(
+            actions=(Enforcement.LISTING_SUPPRESSED,),
+            exemption=Exemption(status=ExemptionStatus.EXEMPT_UNTIL_EXPIRY_DATE, until=date(2026, 12, 31)),
+        ),
+    )
+    assert enforced.model_dump(mode="json")["enforcements"] == {
+        "actions": ["LISTING_SUPPRESSED"],
+        "exemption": {"status": "EXEMPT_UNTIL_EXPIRY_DATE", "until": "2026-12-31"},
+    }
+    with pytest.raises(ValueError):
+        IssueEnforcements(actions=(), exemption=Exemption(status=ExemptionStatus.NOT_EXEMPT))

@@ -35,14 +35,22 @@ ACTIVATED = "asinflow.listing.activated.v1"
 DEACTIVATED = "asinflow.listing.deactivated.v1"
 SUPPRESSED = "asinflow.listing.suppressed.v1"
 REACTIVATED = "asinflow.listing.reactivated.v1"
+DELETED = "asinflow.listing.deleted.v1"
 STATE_CHANGED = "asinflow.listing.state-changed.v1"
+STATUS_CHANGED = "asinflow.listing.status-changed.v1"
+ISSUES_CHANGED = "asinflow.listing.issues-changed.v1"
+DELETION_REQUESTED = "asinflow.listing.deletion-requested.v1"
+
+#: Listing topics that are not lifecycle events: the ledger's own output, the notifications, and the request that
+#: activation turns into listing.deleted. None of them moves a listing.
+NOT_LIFECYCLE = [STATE_CHANGED, STATUS_CHANGED, ISSUES_CHANGED, DELETION_REQUESTED]
 
 ALL_STATES: list[ListingState | None] = [None, *ListingState]
-ALL_EVENTS: list[str] = [*topics.LISTING_LIFECYCLE_TOPICS, topics.LISTING_STATE_CHANGED, UNKNOWN_EVENT]
+ALL_EVENTS: list[str] = [*topics.LISTING_LIFECYCLE_TOPICS, *NOT_LIFECYCLE, UNKNOWN_EVENT]
 
 # The state names of DESIGN §1 (the test's own spelling, checked against the enum below).
 P, V, T, C = "proposed", "validated", "throttled", "created"
-A, IN, S, R = "active", "inactive", "suppressed", "rejected"
+A, IN, S, R, D = "active", "inactive", "suppressed", "rejected", "deleted"
 
 #: (state, event) -> next state, for every legal pair except listing.proposed (legal from anywhere).
 EXPECTED_TRANSITIONS: dict[tuple[str, str], str] = {
@@ -69,9 +77,17 @@ EXPECTED_TRANSITIONS: dict[tuple[str, str], str] = {
     (A, SUPPRESSED): S,
     (IN, ACTIVATED): A,
     (IN, SUPPRESSED): S,
-    # suppressed leaves only through an approved reactivation
+    # suppressed leaves only through an approved reactivation; a further violation suppresses it again
     (S, REACTIVATED): A,
-    # rejected: terminal for this proposal, nothing listed
+    (S, SUPPRESSED): S,
+    # deleted: the seller closes the listing, from any state after proposed (a rejected version has ended)
+    (V, DELETED): D,
+    (T, DELETED): D,
+    (C, DELETED): D,
+    (A, DELETED): D,
+    (IN, DELETED): D,
+    (S, DELETED): D,
+    # rejected and deleted: terminal for this proposal, nothing listed
 }
 
 
@@ -109,20 +125,24 @@ def test_the_test_spells_topics_and_states_like_the_code() -> None:
         DEACTIVATED,
         SUPPRESSED,
         REACTIVATED,
+        DELETED,
     ]
     assert topics.LISTING_STATE_CHANGED == STATE_CHANGED
-    assert {s.value for s in ListingState} == {P, V, T, C, A, IN, S, R}
+    assert (topics.LISTING_STATUS_CHANGED, topics.LISTING_ISSUES_CHANGED) == (STATUS_CHANGED, ISSUES_CHANGED)
+    assert topics.LISTING_DELETION_REQUESTED == DELETION_REQUESTED
+    assert {s.value for s in ListingState} == {P, V, T, C, A, IN, S, R, D}
     assert UNKNOWN_EVENT not in topics.ALL_TOPICS
 
 
 def test_pair_counts() -> None:
-    assert len(ALL_STATES) == 9
-    assert len(ALL_EVENTS) == 15
-    assert len(ALL_PAIRS) == 135
-    # 9 "proposed from anywhere" + 2 + 7 + 2 + 3 + 2 + 2 + 1 + 0
-    assert len(LEGAL_PAIRS) == 28
-    assert len(ILLEGAL_PAIRS) == 107
-    assert sum(is_legal(s, e) for s, e in ALL_PAIRS) == 28
+    assert len(ALL_STATES) == 10
+    assert len(ALL_EVENTS) == 19
+    assert len(ALL_PAIRS) == 190
+    # 10 "proposed from anywhere" + proposed 2 + validated 8 + throttled 3 + created 4 + active 3 + inactive 3
+    # + suppressed 3 + rejected 0 + deleted 0
+    assert len(LEGAL_PAIRS) == 36
+    assert len(ILLEGAL_PAIRS) == 154
+    assert sum(is_legal(s, e) for s, e in ALL_PAIRS) == 36
 
 
 @pytest.mark.parametrize("pair", LEGAL_PAIRS, ids=_id)
@@ -164,7 +184,16 @@ def test_illegal_pair(pair: tuple[ListingState | None, str]) -> None:
         (ListingState.REJECTED, REACTIVATED),
         (ListingState.VALIDATED, VALIDATED),
         (ListingState.ACTIVE, STATE_CHANGED),  # the ledger's own output is not a lifecycle event
+        (ListingState.ACTIVE, STATUS_CHANGED),  # nor are the notifications
+        (ListingState.SUPPRESSED, ISSUES_CHANGED),
+        (ListingState.ACTIVE, DELETION_REQUESTED),  # a request: activation decides, listing.deleted moves it
         (None, VALIDATED),
+        (None, DELETED),
+        (ListingState.PROPOSED, DELETED),  # deleted only after proposed
+        (ListingState.REJECTED, DELETED),  # a rejected version has ended already
+        (ListingState.DELETED, DELETED),  # deleting twice
+        (ListingState.DELETED, ACTIVATED),  # a deleted listing comes back only as a new proposal
+        (ListingState.DELETED, REACTIVATED),
     ],
 )
 def test_named_illegal_transitions(state: ListingState | None, event: str) -> None:
@@ -178,9 +207,25 @@ def test_rejected_is_terminal_except_for_a_new_proposal() -> None:
     assert allowed == [PROPOSED]
 
 
-def test_suppressed_leaves_only_through_reactivation_or_a_new_proposal() -> None:
+def test_deleted_is_terminal_except_for_a_new_proposal() -> None:
+    allowed = [e for e in ALL_EVENTS if is_legal(ListingState.DELETED, e)]
+    assert allowed == [PROPOSED]
+
+
+def test_suppressed_leaves_only_through_reactivation_deletion_or_a_new_proposal() -> None:
     allowed = {e: next_state(ListingState.SUPPRESSED, e) for e in ALL_EVENTS if is_legal(ListingState.SUPPRESSED, e)}
-    assert allowed == {REACTIVATED: ListingState.ACTIVE, PROPOSED: ListingState.PROPOSED}
+    assert allowed == {
+        REACTIVATED: ListingState.ACTIVE,
+        DELETED: ListingState.DELETED,
+        PROPOSED: ListingState.PROPOSED,
+        SUPPRESSED: ListingState.SUPPRESSED,  # a further violation: it stays suppressed
+    }
+
+
+@pytest.mark.parametrize("state", [s for s in ListingState if s not in (ListingState.PROPOSED, ListingState.REJECTED)])
+def test_a_listing_is_deleted_from_every_state_after_proposed_but_an_ended_one(state: ListingState) -> None:
+    expected_after = None if state is ListingState.DELETED else ListingState.DELETED
+    assert (next_state(state, DELETED) if is_legal(state, DELETED) else None) is expected_after
 
 
 @pytest.mark.parametrize("state", ALL_STATES, ids=lambda s: s.value if s else "None")

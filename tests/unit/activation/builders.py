@@ -13,6 +13,7 @@ from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     InventoryUpdated,
     ListingCreated,
+    ListingDeletionRequested,
     PolicyViolationReported,
     ReactivationDecided,
     ReactivationRequested,
@@ -27,6 +28,7 @@ TOPICS: dict[type[BaseModel], str] = {
     PolicyViolationReported: topics.POLICY_VIOLATION_REPORTED,
     ReactivationRequested: topics.REACTIVATION_REQUESTED,
     ReactivationDecided: topics.REACTIVATION_DECIDED,
+    ListingDeletionRequested: topics.LISTING_DELETION_REQUESTED,
 }
 
 

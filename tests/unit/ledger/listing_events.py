@@ -17,6 +17,7 @@ from asinflow_contracts.events import (
     ListingBrandCleared,
     ListingCreated,
     ListingDeactivated,
+    ListingDeleted,
     ListingMatched,
     ListingProposed,
     ListingQuotaGranted,
@@ -160,12 +161,14 @@ class Version:
             topics.LISTING_SUPPRESSED: lambda: ListingSuppressed(
                 **self._ref(),
                 **{**activation, "buyable": False, "discoverable": False},
-                reason="COUNTERFEIT",
-                enforcement="LISTING_SUPPRESSED",
-                scope="LISTING",
-                violation_id="V-1",
-                reporter="brand-owner",
-                **fields,
+                **{
+                    "reason": "COUNTERFEIT",
+                    "enforcement": "LISTING_SUPPRESSED",
+                    "scope": "LISTING",
+                    "violation_id": "V-1",
+                    "reporter": "brand-owner",
+                    **fields,
+                },
             ),
             topics.LISTING_REACTIVATED: lambda: ListingReactivated(
                 **self._ref(),
@@ -175,6 +178,11 @@ class Version:
                 root_cause_fix="genuine stock",
                 decided_by="operator",
                 **fields,
+            ),
+            topics.LISTING_DELETED: lambda: ListingDeleted(
+                **self._ref(),
+                **{**activation, "buyable": False, "discoverable": False},
+                **{"requested_by": self.seller_id, "reason": "closing the line", **fields},
             ),
             topics.LISTING_REJECTED: lambda: ListingRejected.of(
                 ListingValidated(**self._validated()),

@@ -74,8 +74,12 @@ def version(sku: str = "SKU-1", **fields: object) -> Version:
     return Version(f"S-{uuid.uuid4().hex[:8]}", sku, **fields)
 
 
+def state_changes(out: list[Outgoing]) -> list[Outgoing]:
+    return [e for e in out if e.topic == topics.LISTING_STATE_CHANGED]
+
+
 def changes(out: list[Outgoing]) -> list[tuple[str | None, str]]:
-    parsed = [ListingStateChanged.model_validate_json(e.body()) for e in out]
+    parsed = [ListingStateChanged.model_validate_json(e.body()) for e in state_changes(out)]
     return [(c.from_state, c.to_state) for c in parsed]
 
 
@@ -95,7 +99,7 @@ async def test_every_legal_transition_is_applied(before: ListingState, event_typ
     assert ledger.state(v) is before
 
     event = v.then(event_type, chain[-1])
-    out = await ledger.send(event)
+    out = state_changes(await ledger.send(event))
 
     assert ledger.state(v) is after
     assert ledger.history(v)[-1] == (event_type, before, after, True)
@@ -108,7 +112,7 @@ async def test_every_legal_transition_is_applied(before: ListingState, event_typ
         assert change.envelope.id == caused_event_id(event.event_id, topics.LISTING_STATE_CHANGED)
         assert (change.envelope.causation_id, change.envelope.causation_type) == (event.event_id, event_type)
     else:
-        assert out == []  # a step inside validated is history, not a change
+        assert out == []  # a step inside validated (or a further suppression) is history, not a state change
 
 
 async def test_the_happy_path_in_one_batch_ends_active_with_its_asin() -> None:

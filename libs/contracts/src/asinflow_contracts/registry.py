@@ -21,12 +21,16 @@ from asinflow_contracts.events import (
     ListingBrandCleared,
     ListingCreated,
     ListingDeactivated,
+    ListingDeleted,
+    ListingDeletionRequested,
+    ListingIssuesChanged,
     ListingMatched,
     ListingProposed,
     ListingQuotaGranted,
     ListingReactivated,
     ListingRejected,
     ListingStateChanged,
+    ListingStatusChanged,
     ListingSuppressed,
     ListingThrottled,
     ListingUnmatched,
@@ -67,6 +71,10 @@ EVENT_MODELS: dict[str, type[BaseModel]] = {
     topics.POLICY_VIOLATION_REPORTED: PolicyViolationReported,
     topics.REACTIVATION_REQUESTED: ReactivationRequested,
     topics.REACTIVATION_DECIDED: ReactivationDecided,
+    topics.LISTING_DELETION_REQUESTED: ListingDeletionRequested,
+    topics.LISTING_DELETED: ListingDeleted,
+    topics.LISTING_STATUS_CHANGED: ListingStatusChanged,
+    topics.LISTING_ISSUES_CHANGED: ListingIssuesChanged,
 }
 
 

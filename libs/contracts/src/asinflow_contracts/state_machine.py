@@ -6,10 +6,14 @@
  proposed ──┴─▶ validated ──┴─▶ created ──▶ active ⇄ inactive
                                    │          │  ▲        │
                                    │          ▼  │        ▼
-                                   └──────▶ suppressed ◀──┘
+                                   └──────▶ suppressed ◀──┘      (and from every state after proposed
+                                                                  but rejected: ──▶ deleted)
 ```
 
 ``throttled`` is a sub-state of ``validated``: the listing waits for its seller's weekly quota.
+``deleted``: the seller closed the listing (DESIGN §1); it ends the version, a later proposal starts a new one.
+A suppressed listing may be suppressed again (a further violation, or what is left after an approval that
+resolved only some): the state stays, the history records it.
 ``listing.matched``, ``listing.unmatched``, ``listing.brand-cleared`` and ``listing.quota-granted`` are
 steps inside ``validated``: they are legal there but do not change the state. A ``listing.proposed`` for
 a listing that already exists starts a new *version* from ``proposed``; it is never a transition.
@@ -31,6 +35,7 @@ class ListingState(StrEnum):
     INACTIVE = "inactive"
     SUPPRESSED = "suppressed"
     REJECTED = "rejected"
+    DELETED = "deleted"
 
 
 S = ListingState
@@ -55,14 +60,20 @@ TRANSITIONS: dict[tuple[ListingState, str], ListingState] = {
     (S.ACTIVE, topics.LISTING_SUPPRESSED): S.SUPPRESSED,
     (S.INACTIVE, topics.LISTING_ACTIVATED): S.ACTIVE,
     (S.INACTIVE, topics.LISTING_SUPPRESSED): S.SUPPRESSED,
+    (S.SUPPRESSED, topics.LISTING_SUPPRESSED): S.SUPPRESSED,
     (S.SUPPRESSED, topics.LISTING_REACTIVATED): S.ACTIVE,
+    # DESIGN §1: a listing can be deleted from any state after proposed (a rejected version has ended already)
+    **{
+        (state, topics.LISTING_DELETED): S.DELETED
+        for state in (S.VALIDATED, S.THROTTLED, S.CREATED, S.ACTIVE, S.INACTIVE, S.SUPPRESSED)
+    },
 }
 
 #: The event that starts a listing version.
 START_EVENT = topics.LISTING_PROPOSED
 
 #: States that no event moves on from within one version.
-TERMINAL_STATES: frozenset[ListingState] = frozenset({S.REJECTED})
+TERMINAL_STATES: frozenset[ListingState] = frozenset({S.REJECTED, S.DELETED})
 
 
 class IllegalTransition(ValueError):

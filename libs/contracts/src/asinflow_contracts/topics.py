@@ -29,7 +29,11 @@ LISTING_ACTIVATED = topic("listing.activated")
 LISTING_DEACTIVATED = topic("listing.deactivated")
 LISTING_SUPPRESSED = topic("listing.suppressed")
 LISTING_REACTIVATED = topic("listing.reactivated")
+LISTING_DELETED = topic("listing.deleted")
 LISTING_STATE_CHANGED = topic("listing.state-changed")
+#: Subscriber notifications (DESIGN §2): what buyers see of a listing, and the issues weighing on it.
+LISTING_STATUS_CHANGED = topic("listing.status-changed")
+LISTING_ISSUES_CHANGED = topic("listing.issues-changed")
 BRAND_REGISTERED = topic("brand.registered")
 BRAND_AUTHORIZATION_GRANTED = topic("brand.authorization.granted")
 BRAND_AUTHORIZATION_REVOKED = topic("brand.authorization.revoked")
@@ -45,6 +49,8 @@ INVENTORY_UPDATED = topic("inventory.updated")
 POLICY_VIOLATION_REPORTED = topic("policy.violation.reported")
 REACTIVATION_REQUESTED = topic("reactivation.requested")
 REACTIVATION_DECIDED = topic("reactivation.decided")
+#: A seller (or an operator for it) asks to delete a listing (keyed by listing id).
+LISTING_DELETION_REQUESTED = topic("listing.deletion-requested")
 
 #: Every listing lifecycle topic the ledger applies through the state machine.
 LISTING_LIFECYCLE_TOPICS: tuple[str, ...] = (
@@ -61,6 +67,7 @@ LISTING_LIFECYCLE_TOPICS: tuple[str, ...] = (
     LISTING_DEACTIVATED,
     LISTING_SUPPRESSED,
     LISTING_REACTIVATED,
+    LISTING_DELETED,
 )
 
 #: Every change of the brand registry (keyed by the brand's normalised key; DESIGN §4 "Brand gating").
@@ -81,6 +88,8 @@ DEACTIVATION_TOPICS: tuple[str, ...] = (LISTING_DEACTIVATED, LISTING_SUPPRESSED)
 ALL_TOPICS: tuple[str, ...] = (
     *LISTING_LIFECYCLE_TOPICS,
     LISTING_STATE_CHANGED,
+    LISTING_STATUS_CHANGED,
+    LISTING_ISSUES_CHANGED,
     *BRAND_REGISTRY_TOPICS,
     SELLER_SALES_RECORDED,
     SELLER_CREATION_RESTORED,
@@ -89,4 +98,5 @@ ALL_TOPICS: tuple[str, ...] = (
     POLICY_VIOLATION_REPORTED,
     REACTIVATION_REQUESTED,
     REACTIVATION_DECIDED,
+    LISTING_DELETION_REQUESTED,
 )

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from asinflow_contracts import topics
-from asinflow_contracts.events import ListingActivated, ListingDeactivated, ListingReactivated, ListingSuppressed
+from asinflow_contracts.events import (
+    ListingActivated,
+    ListingDeactivated,
+    ListingDeleted,
+    ListingReactivated,
+    ListingStatusChanged,
+    ListingSuppressed,
+)
 from asinflow_runtime.db import migrations_in
 from asinflow_runtime.service import ServiceSpec
 
@@ -24,6 +31,8 @@ SPEC = ServiceSpec(
         (topics.LISTING_DEACTIVATED, ListingDeactivated),
         (topics.LISTING_SUPPRESSED, ListingSuppressed),
         (topics.LISTING_REACTIVATED, ListingReactivated),
+        (topics.LISTING_DELETED, ListingDeleted),
+        (topics.LISTING_STATUS_CHANGED, ListingStatusChanged),
     ),
     description="Owns listing activation: stock-outs, policy suppressions and approved reactivations.",
     routes=routes,

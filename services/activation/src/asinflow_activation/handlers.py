@@ -1,4 +1,4 @@
-"""Use case of the activation service: apply created/stock/policy/reactivation events to listings."""
+"""Use case of the activation service: apply created/stock/policy/reactivation/deletion events to listings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from asinflow_contracts import topics
 from asinflow_contracts.events import (
     InventoryUpdated,
     ListingCreated,
+    ListingDeletionRequested,
     PolicyViolationReported,
     ReactivationDecided,
     ReactivationRequested,
@@ -39,6 +40,7 @@ MODELS: dict[str, type[BaseModel]] = {
     topics.POLICY_VIOLATION_REPORTED: PolicyViolationReported,
     topics.REACTIVATION_REQUESTED: ReactivationRequested,
     topics.REACTIVATION_DECIDED: ReactivationDecided,
+    topics.LISTING_DELETION_REQUESTED: ListingDeletionRequested,
 }
 CONSUMES = tuple(MODELS)
 
@@ -66,7 +68,8 @@ class ActivationHandler:
             requests=await store.requests(requests_decided(bodies)),
         )
         # decide
-        decided = decide([Event(i.event_id, i.envelope.type, i.body) for i in items], known, self.today())
+        events = [Event(i.event_id, i.envelope.type, i.body, i.envelope.time) for i in items]
+        decided = decide(events, known, self.today())
         # save
         changes = decided.changes
         await store.save_statuses(list(changes.statuses.values()))

@@ -51,8 +51,8 @@ class ActivationStore(Protocol):
     async def requests(self, request_ids: Collection[str]) -> dict[str, Request]: ...
 
     async def save_statuses(self, statuses: Collection[ListingStatus]) -> None:
-        """Insert or replace each listing's state, ASIN, proposal, last event and sequence (not its stock or
-        violations: those have their own calls)."""
+        """Insert or replace each listing's state, ASIN, proposal, last event, sequence and the status last notified
+        with its sequence (not its stock or violations: those have their own calls)."""
         ...
 
     async def save_stock(self, stock: Mapping[uuid.UUID, int]) -> None: ...

@@ -3,6 +3,7 @@ from asinflow_contracts.events.activation import (
     DeactivationReason,
     ListingActivated,
     ListingDeactivated,
+    ListingDeleted,
     ListingReactivated,
     ListingSuppressed,
 )
@@ -30,9 +31,11 @@ from asinflow_contracts.events.listing import (
     NormalisedIdentifier,
 )
 from asinflow_contracts.events.matching import ListingMatched, ListingUnmatched
+from asinflow_contracts.events.notifications import ListingIssuesChanged, ListingStatusChanged, StatusFlag
 from asinflow_contracts.events.operations import (
     Enforcement,
     InventoryUpdated,
+    ListingDeletionRequested,
     PolicyViolationReported,
     ReactivationDecided,
     ReactivationRequested,
@@ -70,6 +73,9 @@ __all__ = [
     "ListingBrandCleared",
     "ListingCreated",
     "ListingDeactivated",
+    "ListingDeleted",
+    "ListingDeletionRequested",
+    "ListingIssuesChanged",
     "ListingMatched",
     "ListingProposed",
     "ListingQuotaGranted",
@@ -77,6 +83,7 @@ __all__ = [
     "ListingRef",
     "ListingRejected",
     "ListingStateChanged",
+    "ListingStatusChanged",
     "ListingSuppressed",
     "ListingThrottled",
     "ListingUnmatched",
@@ -89,6 +96,7 @@ __all__ = [
     "ReactivationRequested",
     "Scope",
     "SellerSalesRecorded",
+    "StatusFlag",
     "Variation",
     "ViolationKind",
 ]

@@ -1,4 +1,4 @@
-"""Events that upstream systems and operators publish about live listings: stock, policy, reactivation."""
+"""Events that upstream systems and operators publish about live listings: stock, policy, reactivation, deletion."""
 
 from __future__ import annotations
 
@@ -8,6 +8,18 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from asinflow_contracts.base import Asin, Contract, Id, Name, Quantity, Text, TextList
+from asinflow_contracts.issues import Enforcement
+
+__all__ = [
+    "Enforcement",
+    "InventoryUpdated",
+    "ListingDeletionRequested",
+    "PolicyViolationReported",
+    "ReactivationDecided",
+    "ReactivationRequested",
+    "Scope",
+    "ViolationKind",
+]
 
 
 class ViolationKind(StrEnum):
@@ -16,14 +28,6 @@ class ViolationKind(StrEnum):
     REVIEW_MANIPULATION = "REVIEW_MANIPULATION"
     VARIATION_ABUSE = "VARIATION_ABUSE"
     PRIVILEGES_WITHDRAWN = "PRIVILEGES_WITHDRAWN"
-
-
-class Enforcement(StrEnum):
-    """What the enforcement takes away, as the reference catalog names it."""
-
-    LISTING_SUPPRESSED = "LISTING_SUPPRESSED"  # not buyable, not in search
-    SEARCH_SUPPRESSED = "SEARCH_SUPPRESSED"  # still buyable from its detail page, not in search
-    CATALOG_ITEM_REMOVED = "CATALOG_ITEM_REMOVED"  # the ASIN is removed: every offer on it, not buyable, not found
 
 
 class Scope(StrEnum):
@@ -95,3 +99,14 @@ class ReactivationDecided(Contract):
     approved: bool = Field(description="True lifts the suppression(s) the request addressed.")
     decided_by: Name = Field(description="Operator or brand owner who decided.")
     note: Text = Field(default="", description="Why.")
+
+
+class ListingDeletionRequested(Contract):
+    """The seller (or an operator for it) closes a listing: its offer leaves its ASIN, it is no longer buyable nor
+    discoverable (keyed by listing id). A later proposal of the same SKU starts a new version. Deleting a listing
+    that is not in the catalog, or is deleted already, is refused and recorded (`asinflow listing show`)."""
+
+    seller_id: Id = Field(description="The seller.")
+    sku: Id = Field(description="The SKU of the listing to delete.")
+    requested_by: Name = Field(description="Who asks: the seller, or an operator acting for it.")
+    reason: Text = Field(default="", description="Why, in words (kept with the deletion).")

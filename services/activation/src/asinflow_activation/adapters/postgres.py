@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import asyncpg
-from asinflow_contracts.events import Enforcement, Scope, ViolationKind
+from asinflow_contracts.events import Enforcement, Scope, StatusFlag, ViolationKind
 from asinflow_contracts.state_machine import ListingState
 
 from asinflow_activation.store import (
@@ -88,6 +88,8 @@ class PostgresActivationStore(ActivationStore):
                 last_event_id=r["last_event_id"],
                 last_event_type=r["last_event_type"],
                 sequence=r["sequence"],
+                notified=None if r["notified_status"] is None else tuple(StatusFlag(f) for f in r["notified_status"]),
+                status_sequence=r["status_sequence"],
             )
             for r in rows
         }
@@ -141,11 +143,13 @@ class PostgresActivationStore(ActivationStore):
         await self.conn.executemany(
             f"""INSERT INTO {SCHEMA}.listings
                   (listing_id, seller_id, sku, proposal_id, asin, state, last_event_id, last_event_type, sequence,
-                   updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+                   notified_status, status_sequence, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
                 ON CONFLICT (listing_id) DO UPDATE SET proposal_id = excluded.proposal_id, asin = excluded.asin,
                   state = excluded.state, last_event_id = excluded.last_event_id,
-                  last_event_type = excluded.last_event_type, sequence = excluded.sequence, updated_at = now()""",
+                  last_event_type = excluded.last_event_type, sequence = excluded.sequence,
+                  notified_status = excluded.notified_status, status_sequence = excluded.status_sequence,
+                  updated_at = now()""",
             [
                 (
                     s.listing_id,
@@ -157,6 +161,8 @@ class PostgresActivationStore(ActivationStore):
                     s.last_event_id,
                     s.last_event_type,
                     s.sequence,
+                    None if s.notified is None else [f.value for f in s.notified],
+                    s.status_sequence,
                 )
                 for s in statuses
             ],
@@ -300,12 +306,14 @@ async def _view(conn: asyncpg.Connection, status: ListingStatus | None, today: d
         f"SELECT attempted, state, reason, at FROM {SCHEMA}.refusals WHERE listing_id = $1 ORDER BY seq",
         status.listing_id,
     )
+    flags = status.status_flags(today)
     return {
         "state": status.state.value,
         "asin": status.asin,
         "quantity": status.quantity,
         "buyable": buyable,
         "discoverable": discoverable,
+        "status": None if flags is None else [f.value for f in flags],
         "open_violations": [
             {
                 "violation_id": v.violation_id,

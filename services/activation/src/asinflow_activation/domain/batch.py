@@ -2,7 +2,9 @@
 
 The handler loads what the batch needs (``Known``), ``decide`` applies the events in order on that state —
 a later event of the batch sees what an earlier one did — and returns ``Decisions``: the changes to save and
-the events to emit, each caused by the listing's previous lifecycle event.
+the events to emit, each lifecycle event caused by the listing's previous one. After each event, a listing whose
+status for buyers (BUYABLE / DISCOVERABLE / DELETED) differs from the one last notified gets a
+``listing.status-changed``, caused by that event.
 """
 
 from __future__ import annotations
@@ -10,19 +12,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
 from asinflow_contracts.events import (
     InventoryUpdated,
     ListingCreated,
+    ListingDeletionRequested,
+    ListingStatusChanged,
     PolicyViolationReported,
     ReactivationDecided,
     ReactivationRequested,
     Scope,
 )
-from asinflow_contracts.events.activation import ActivationEvent
 from asinflow_contracts.ids import caused_event_id, listing_id
 from asinflow_contracts.state_machine import ListingState
 from pydantic import BaseModel
@@ -44,11 +47,12 @@ SOURCE = "/asinflow/activation"  # the service emitting the events
 
 @dataclass(frozen=True)
 class Event:
-    """A consumed event: its id, type and body."""
+    """A consumed event: its id, type, body and time (``ce_time``)."""
 
     event_id: uuid.UUID
     event_type: str
     body: BaseModel
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class Known:
 class Emitted:
     listing_id: uuid.UUID
     envelope: Envelope
-    payload: ActivationEvent
+    payload: BaseModel
 
 
 @dataclass
@@ -140,6 +144,8 @@ class _Batch:
             self._request(event, body)
         elif isinstance(body, ReactivationDecided):
             self._decision(event, body)
+        elif isinstance(body, ListingDeletionRequested):
+            self._deletion(event, body)
 
     def _created(self, event: Event, created: ListingCreated) -> None:
         status = self.statuses.get(created.listing_id) or ListingStatus(
@@ -222,6 +228,15 @@ class _Batch:
         self.changes.resolved += [Resolution(lid, v, request.request_id) for v in outcome.resolved]
         self._record(event, status, outcome)
 
+    def _deletion(self, event: Event, request: ListingDeletionRequested) -> None:
+        lid = listing_id(request.seller_id, request.sku)
+        status = self.statuses.get(lid)
+        if status is None:
+            why = "no such listing in the catalog (only a created listing can be deleted)"
+            self._refuse(event, lid, Refusal(topics.LISTING_DELETED, None, why))
+            return
+        self._record(event, status, decisions.on_deletion(status, request.requested_by, request.reason, self.today))
+
     def _refuse(self, event: Event, lid: uuid.UUID | None, refusal: Refusal) -> None:
         if lid is not None:
             state = refusal.state.value if refusal.state else None
@@ -246,3 +261,30 @@ class _Batch:
             self.decisions.emitted.append(Emitted(status.listing_id, envelope, emit.payload))
             status.last_event_id, status.last_event_type = event_id, emit.event_type
             status.sequence = emit.payload.sequence
+        self._notify_status(event, status)
+
+    def _notify_status(self, event: Event, status: ListingStatus) -> None:
+        """A ``listing.status-changed`` if what buyers see differs from what was notified last."""
+        flags = status.status_flags(self.today)
+        if flags is None or flags == status.notified:
+            return
+        payload = ListingStatusChanged(
+            listing_id=status.listing_id,
+            seller_id=status.seller_id,
+            sku=status.sku,
+            asin=status.asin,
+            status=list(flags),
+            previous=list(status.notified) if status.notified is not None else None,
+            at=event.at,
+            sequence=status.status_sequence + 1,
+        )
+        envelope = Envelope(
+            id=caused_event_id(event.event_id, f"{topics.LISTING_STATUS_CHANGED}|{status.listing_id}"),
+            type=topics.LISTING_STATUS_CHANGED,
+            source=SOURCE,
+            subject=str(status.listing_id),
+            causation_id=event.event_id,
+            causation_type=event.event_type,
+        )
+        self.decisions.emitted.append(Emitted(status.listing_id, envelope, payload))
+        status.notified, status.status_sequence = flags, payload.sequence

@@ -1,7 +1,10 @@
 """What happens to a listing's activation on each event: the events to emit, or a recorded refusal.
 
 Every transition goes through the shared state machine; an attempt it forbids (restocking a suppressed
-listing, reactivating an active one) is refused and recorded, never emitted.
+listing, reactivating an active one, deleting a deleted one) is refused and recorded, never emitted. A suppression
+event carries every enforcement issue open on the listing, so that whoever keeps the listing's issues (the
+lifecycle ledger) knows them all: one is emitted for each new violation, also on a listing suppressed already,
+and for an approval that resolves only some.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ from asinflow_contracts.events import (
     ListingActivated,
     ListingCreated,
     ListingDeactivated,
+    ListingDeleted,
     ListingReactivated,
     ListingSuppressed,
 )
 from asinflow_contracts.events.activation import ActivationEvent
 from asinflow_contracts.state_machine import IllegalTransition, ListingState, next_state
 
+from asinflow_activation.domain.enforcement import open_issues
 from asinflow_activation.domain.status import SEVERITY, ListingStatus, Violation
+
+#: Enforcement issues a suppression carries at most (its ``issues`` field's bound): the strictest ones.
+MAX_ISSUES = 100
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,16 @@ def _suppress(status: ListingStatus, violation: Violation, today: date, outcome:
             reporter=violation.reporter,
             evidence=list(violation.evidence),
             exempt_until=violation.exempt_until,
+            issues=open_issues(status, today, MAX_ISSUES),
         )
         _emit(status, outcome, Emit(topics.LISTING_SUPPRESSED, payload))
+
+
+def _strictest(status: ListingStatus, today: date) -> Violation | None:
+    """The violation that names a suppression: the strictest that applies today, an exempted one only if all are."""
+    return status.strictest(today) or max(
+        status.violations.values(), key=lambda v: SEVERITY[v.enforcement], default=None
+    )
 
 
 def on_created(
@@ -112,10 +128,7 @@ def on_created(
     status.asin = created.asin
     for violation in open_asin_violations:
         status.violations.setdefault(violation.violation_id, violation)
-    # the strictest violation that applies today names the suppression; an exempted one only if all are
-    strictest = status.strictest(today) or max(
-        status.violations.values(), key=lambda v: SEVERITY[v.enforcement], default=None
-    )
+    strictest = _strictest(status, today)
     if strictest is not None:
         _suppress(status, strictest, today, outcome)
     elif status.in_stock:
@@ -145,13 +158,14 @@ def on_inventory(status: ListingStatus, quantity: int, today: date) -> Outcome:
 
 
 def on_violation(status: ListingStatus, violation: Violation, today: date) -> Outcome:
+    """A new violation suppresses the listing; on a listing suppressed already it is a further suppression (a
+    stricter one changes what buyers see): recorded, and emitted with every open issue. Each must be resolved."""
     outcome = Outcome()
     if violation.violation_id in status.violations:
         return outcome  # the same report again
     status.violations[violation.violation_id] = violation
-    if status.state != ListingState.SUPPRESSED:
-        _suppress(status, violation, today, outcome)
-    return outcome  # already suppressed: the violation is recorded and must be resolved too
+    _suppress(status, violation, today, outcome)  # refused, but kept, on a deleted listing: a new version inherits it
+    return outcome
 
 
 def check_request(status: ListingStatus | None, violation_ids: list[str]) -> Refusal | None:
@@ -191,6 +205,9 @@ def on_approval(
                 f"resolved {', '.join(resolving)}, but still suppressed by {', '.join(sorted(status.violations))}",
             )
         )
+        remaining = _strictest(status, today)
+        assert remaining is not None
+        _suppress(status, remaining, today, outcome)  # what suppresses it now, with the issues left
         return outcome
     if _move(status, topics.LISTING_REACTIVATED, outcome):
         payload = ListingReactivated(
@@ -203,4 +220,17 @@ def on_approval(
         _emit(status, outcome, Emit(topics.LISTING_REACTIVATED, payload))
         if not status.in_stock:
             _deactivate(status, today, outcome)
+    return outcome
+
+
+def on_deletion(status: ListingStatus, requested_by: str, reason: str, today: date) -> Outcome:
+    """The seller closes the listing: deleted (not buyable, not discoverable); deleting it again is refused. Its
+    open violations stay recorded: a later version of the listing inherits them."""
+    outcome = Outcome()
+    if status.state == ListingState.DELETED:
+        outcome.refusals.append(Refusal(topics.LISTING_DELETED, status.state, "the listing is deleted already"))
+        return outcome
+    if _move(status, topics.LISTING_DELETED, outcome):
+        payload = ListingDeleted(**_ref(status, today), requested_by=requested_by, reason=reason)
+        _emit(status, outcome, Emit(topics.LISTING_DELETED, payload))
     return outcome

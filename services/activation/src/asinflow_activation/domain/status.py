@@ -1,4 +1,5 @@
-"""A listing as the activation service sees it: its state, stock and open policy violations (pure)."""
+"""A listing as the activation service sees it: its state, stock, open policy violations and the status last
+notified to subscribers (pure)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from asinflow_contracts.events import Enforcement, Scope, ViolationKind
+from asinflow_contracts.events import Enforcement, Scope, StatusFlag, ViolationKind
 from asinflow_contracts.state_machine import ListingState
 
 #: The more an enforcement takes away, the higher it ranks (the strictest open one decides visibility).
@@ -45,6 +46,8 @@ class ListingStatus:
     last_event_id: uuid.UUID | None = None
     last_event_type: str | None = None
     sequence: int = 0  # of the last activation event emitted for this listing
+    notified: tuple[StatusFlag, ...] | None = None  # the status last sent on listing.status-changed (None: never)
+    status_sequence: int = 0  # of the last listing.status-changed
 
     @property
     def in_stock(self) -> bool:
@@ -56,7 +59,7 @@ class ListingStatus:
 
     def visibility(self, today: date) -> tuple[bool, bool]:
         """(buyable, discoverable) now."""
-        if self.state in (ListingState.INACTIVE, ListingState.CREATED):
+        if self.state in (ListingState.INACTIVE, ListingState.CREATED, ListingState.DELETED):
             return False, False
         if self.state == ListingState.ACTIVE:
             return self.in_stock, True
@@ -66,3 +69,14 @@ class ListingStatus:
         if strictest.enforcement == Enforcement.SEARCH_SUPPRESSED:
             return self.in_stock, False
         return False, False
+
+    def status_flags(self, today: date) -> tuple[StatusFlag, ...] | None:
+        """What ``listing.status-changed`` says of the listing now: BUYABLE / DISCOVERABLE, or DELETED; None while it
+        is created but not decided yet (nothing to tell buyers about)."""
+        if self.state == ListingState.DELETED:
+            return (StatusFlag.DELETED,)
+        if self.state == ListingState.CREATED:
+            return None
+        buyable, discoverable = self.visibility(today)
+        flags = ((StatusFlag.BUYABLE, buyable), (StatusFlag.DISCOVERABLE, discoverable))
+        return tuple(flag for flag, holds in flags if holds)
