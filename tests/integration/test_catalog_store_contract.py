@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -132,6 +133,28 @@ async def test_offers_are_found_by_proposal_and_an_offer_recorded_is_kept(store:
         first.proposal_id: first,
         other.proposal_id: other,
     }
+
+
+async def test_a_closed_offer_leaves_its_item_and_is_still_found_by_its_proposal(store: CatalogStore) -> None:
+    a, b, s = new_asin(), new_asin(), seller()
+    await store.add_items([item(a), item(b)])
+    first, second, other = offer(s, "HP-1", a), offer(s, "HP-2", a, new_asin=False), offer(s, "HP-3", b)
+    await store.add_offers([first, second, other])
+    assert {k: {o.sku for o in v} for k, v in (await store.open_offers([a, b, new_asin()])).items()} == {
+        a: {"HP-1", "HP-2"},
+        b: {"HP-3"},
+    }
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    await store.close_offers([(first.proposal_id, at), (uuid.uuid4(), at)])  # an unknown proposal is ignored
+    await store.close_offers([(first.proposal_id, at + timedelta(days=1))])  # closed already: nothing changes
+    await store.close_offers([])
+
+    assert await store.open_offers([a]) == {a: [second]}
+    await store.close_offers([(second.proposal_id, at), (other.proposal_id, at)])
+    assert await store.open_offers([a, b]) == {}
+    assert await store.offers_by_proposal([first.proposal_id]) == {first.proposal_id: first}  # kept for the record
+    assert await store.taken([a, b]) == {a, b}  # the items stay
+    assert await store.open_offers([]) == {}
 
 
 async def test_latest_asins_give_the_asin_of_each_listing_offered(store: CatalogStore) -> None:

@@ -219,6 +219,43 @@ async def test_orphans_are_marked_once(store: LedgerStore) -> None:
     assert [x.event.event_id for x in await store.parked_behind([p.event_id])] == [v.event_id]  # still parked
 
 
+async def test_the_last_issue_notice_of_each_listing_is_kept_and_replaced(store: LedgerStore) -> None:
+    p, quiet = proposal(), proposal("SKU-Q")
+    error = {"code": "IDENTIFIER_INVALID_CHECKSUM", "severity": "ERROR", "category": "INVALID_ATTRIBUTE"}
+    rejected = caused(p, topics.LISTING_REJECTED, {"issues": [error]})
+    book = await book_of(store, [p, rejected, quiet])
+    await store.save(book)
+    assert await store.notices([]) == {}
+    [first] = (await store.notices([p.listing_id, quiet.listing_id, uuid.uuid4()])).values()
+    assert first == book.notices[p.listing_id]
+    assert (first.listing_id, first.seller_id, first.sku, first.version, first.asin) == (
+        p.listing_id,
+        p.seller_id,
+        p.sku,
+        1,
+        None,
+    )
+    assert (first.severities, first.actions, first.sequence) == (("ERROR",), (), 1)
+
+    # a new version without issues: the notice is replaced (empty sets; the arrays come back empty, not NULL)
+    second = proposal(p.sku)
+    second = dataclasses.replace(second, listing_id=p.listing_id, seller_id=p.seller_id)
+    book = Book(
+        versions=await store.versions([p.listing_id]), applied=set(), notices=await store.notices([p.listing_id])
+    )
+    book.apply(second)
+    await store.save(book)
+    [now] = (await store.notices([p.listing_id])).values()
+    assert (now.version, now.severities, now.actions, now.sequence) == (2, (), (), 2)
+
+    # several actions, in their order, and an ASIN
+    later = dataclasses.replace(now, actions=("LISTING_SUPPRESSED", "SEARCH_SUPPRESSED"), asin="B0CONTRACT", sequence=3)
+    book = Book(versions={}, applied=set())
+    book.issue_notices.append((later, second))
+    await store.save(book)
+    assert (await store.notices([p.listing_id]))[p.listing_id] == later
+
+
 async def test_locking_listings_is_allowed_twice_in_a_transaction(store: LedgerStore) -> None:
     ids = [uuid.uuid4(), uuid.uuid4()]
     await store.lock_listings(ids)

@@ -8,7 +8,7 @@ from typing import Any
 
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
-from asinflow_contracts.events import ListingQuotaGranted
+from asinflow_contracts.events import ListingDeleted, ListingQuotaGranted
 from asinflow_contracts.ids import listing_id
 from asinflow_runtime.messages import Incoming
 
@@ -73,6 +73,21 @@ def granted(
     )
 
 
-def incoming(body: ListingQuotaGranted) -> Incoming:
-    envelope = Envelope(id=uuid.uuid4(), type=topics.LISTING_QUOTA_GRANTED, source="/tests")
-    return Incoming(Record(topics.LISTING_QUOTA_GRANTED), envelope, body)
+def deleted(listing: ListingQuotaGranted, asin: str) -> ListingDeleted:
+    """The deletion of the listing version ``listing`` (activation emits it once the listing was created)."""
+    return ListingDeleted(
+        listing_id=listing.listing_id,
+        seller_id=listing.seller_id,
+        sku=listing.sku,
+        proposal_id=listing.proposal_id,
+        asin=asin,
+        buyable=False,
+        discoverable=False,
+        requested_by=listing.seller_id,
+    )
+
+
+def incoming(body: ListingQuotaGranted | ListingDeleted) -> Incoming:
+    topic = topics.LISTING_DELETED if isinstance(body, ListingDeleted) else topics.LISTING_QUOTA_GRANTED
+    envelope = Envelope(id=uuid.uuid4(), type=topic, source="/tests")
+    return Incoming(Record(topic), envelope, body)

@@ -6,21 +6,23 @@ import uuid
 
 import pytest
 from asinflow_catalog.adapters.memory import InMemoryCatalogStore
+from asinflow_catalog.app import SPEC
 from asinflow_catalog.domain.asin import candidate
 from asinflow_catalog.handlers import CatalogHandler
 from asinflow_catalog.store import NewItem
 from asinflow_contracts import topics
-from asinflow_contracts.events import CatalogItemCreated, ListingCreated, ListingQuotaGranted
-from asinflow_runtime.messages import Outgoing
+from asinflow_contracts.events import CatalogItemCreated, ListingCreated, ListingDeleted, ListingQuotaGranted
+from asinflow_runtime.intake import receive
+from asinflow_runtime.messages import Outgoing, Unreadable
 
-from tests.unit.catalog.builders import GTIN, granted, incoming
+from tests.unit.catalog.builders import GTIN, Record, deleted, granted, incoming
 
 pytestmark = pytest.mark.unit
 
 OTHER_GTIN = "04006381333931"
 
 
-async def handle(store: InMemoryCatalogStore, *bodies: ListingQuotaGranted) -> list[Outgoing]:
+async def handle(store: InMemoryCatalogStore, *bodies: ListingQuotaGranted | ListingDeleted) -> list[Outgoing]:
     return await CatalogHandler().handle(store, [incoming(b) for b in bodies])
 
 
@@ -191,3 +193,55 @@ async def test_a_new_version_of_a_listing_is_placed_as_a_new_offer() -> None:
     assert created(events)[0].asin == candidate(first.proposal_id, 0)
     assert not created(events)[0].new_asin
     assert set(store.offers) == {first.proposal_id, second.proposal_id}
+
+
+# --- deletion -------------------------------------------------------------------------------------------
+
+
+async def test_a_deleted_listing_leaves_its_asin_and_the_item_stays() -> None:
+    store = InMemoryCatalogStore()
+    await store.add_items([item("B0KNOWN001", GTIN)])
+    await handle(store, first := granted("HP-1"), other := granted("HP-2"))
+    assert [o.sku for o in (await store.open_offers(["B0KNOWN001"]))["B0KNOWN001"]] == ["HP-1", "HP-2"]
+
+    deletion = incoming(deleted(first, "B0KNOWN001"))
+    assert await CatalogHandler().handle(store, [deletion]) == []  # nothing to emit: activation said it all
+
+    assert [o.sku for o in (await store.open_offers(["B0KNOWN001"]))["B0KNOWN001"]] == ["HP-2"]
+    assert store.closed == {first.proposal_id: deletion.envelope.time}
+    assert "B0KNOWN001" in store.items and store.gtins == {GTIN: "B0KNOWN001"}  # an ASIN is never deleted
+    assert other.proposal_id not in store.closed
+
+
+async def test_the_last_offer_leaving_a_minted_item_leaves_it_without_offers_and_a_redelivery_changes_nothing() -> None:
+    store = InMemoryCatalogStore()
+    [item_created, listing_created] = await handle(store, listing := granted("HP-1"))
+    asin = listing_created.payload.asin  # type: ignore[union-attr]
+    gone = deleted(listing, asin)
+    await handle(store, gone)
+    first_time = store.closed[listing.proposal_id]
+    await handle(store, gone)  # redelivered: it keeps its first time
+    assert await store.open_offers([asin]) == {}
+    assert store.closed == {listing.proposal_id: first_time}
+    # the grant of that version redelivered later re-emits the same creation, and does not reopen the offer
+    again = await handle(store, listing)
+    assert [e.payload.asin for e in again if isinstance(e.payload, ListingCreated)] == [asin]
+    assert await store.open_offers([asin]) == {}
+    assert item_created.topic == topics.CATALOG_ITEM_CREATED
+
+
+async def test_a_listing_created_and_deleted_in_one_batch_leaves_its_asin() -> None:
+    store = InMemoryCatalogStore()
+    await store.add_items([item("B0KNOWN001", GTIN)])
+    listing = granted("HP-1")
+    events = await handle(store, listing, deleted(listing, "B0KNOWN001"))
+    assert [e.topic for e in events] == [topics.LISTING_CREATED]
+    assert await store.open_offers(["B0KNOWN001"]) == {}
+
+
+def test_the_catalog_reads_deletions_and_refuses_a_malformed_one() -> None:
+    assert set(SPEC.consumes) == {topics.LISTING_QUOTA_GRANTED, topics.LISTING_DELETED}
+    envelope = incoming(deleted(granted("HP-1"), "B0KNOWN001")).envelope
+    record = Record(topics.LISTING_DELETED, b'{"seller_id": "S"}', None, 0, 0, tuple(envelope.to_headers()))
+    with pytest.raises(Unreadable):
+        CatalogHandler().parse(receive(record))

@@ -42,5 +42,6 @@ SETTLED_STATES: frozenset[str] = frozenset(
         ListingState.ACTIVE,
         ListingState.INACTIVE,
         ListingState.SUPPRESSED,
+        ListingState.DELETED,
     }
 )

@@ -10,13 +10,13 @@ from asinflow_runtime.db import migrations_in
 from asinflow_runtime.service import ServiceSpec
 
 from asinflow_catalog.adapters.postgres import SCHEMA
-from asinflow_catalog.handlers import SERVICE, TRIGGERS, CatalogHandler
+from asinflow_catalog.handlers import CONSUMES, SERVICE, CatalogHandler
 from asinflow_catalog.routes import routes
 
 SPEC = ServiceSpec(
     name=SERVICE,
     schema=SCHEMA,
-    consumes=tuple(TRIGGERS),
+    consumes=tuple(CONSUMES),
     make_handler=lambda pool: CatalogHandler(),
     migrations=migrations_in(Path(__file__).parent / "migrations"),
     publishes=((topics.LISTING_CREATED, ListingCreated), (topics.CATALOG_ITEM_CREATED, CatalogItemCreated)),

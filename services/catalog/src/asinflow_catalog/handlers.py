@@ -1,14 +1,22 @@
-"""Use case of the catalog: attach each listing to its ASIN or mint one; emit listing.created."""
+"""Use case of the catalog: attach each listing to its ASIN or mint one; emit listing.created. A deleted listing's
+offer leaves its ASIN (the item stays: an ASIN is never deleted nor reused)."""
 
 from __future__ import annotations
 
 import asyncpg
 from asinflow_contracts import topics
 from asinflow_contracts.envelope import Envelope
-from asinflow_contracts.events import CatalogItemCreated, ListingBrandCleared, ListingCreated, ListingQuotaGranted
+from asinflow_contracts.events import (
+    CatalogItemCreated,
+    ListingBrandCleared,
+    ListingCreated,
+    ListingDeleted,
+    ListingQuotaGranted,
+)
 from asinflow_runtime.intake import Received
 from asinflow_runtime.messages import Incoming, Outgoing
 from asinflow_runtime.records import parse_typed
+from pydantic import BaseModel
 
 from asinflow_catalog.adapters.postgres import PostgresCatalogStore
 from asinflow_catalog.domain.batch import Known, Placed, decide, may_mint, mint_candidates, parent_sku
@@ -22,16 +30,20 @@ SOURCE = f"/asinflow/{SERVICE}"
 TRIGGERS: dict[str, type[ListingBrandCleared]] = {
     topics.LISTING_QUOTA_GRANTED: ListingQuotaGranted,
 }
+#: Everything the catalog consumes: the trigger, and deletions (the offer leaves its ASIN).
+CONSUMES: dict[str, type[BaseModel]] = {**TRIGGERS, topics.LISTING_DELETED: ListingDeleted}
 
 
 class CatalogHandler:
     def parse(self, received: Received) -> Incoming:
-        return parse_typed(received, TRIGGERS)
+        return parse_typed(received, CONSUMES)
 
     async def apply(self, conn: asyncpg.Connection, items: list[Incoming]) -> list[Outgoing]:
         return await self.handle(PostgresCatalogStore(conn), items)
 
     async def handle(self, store: CatalogStore, items: list[Incoming]) -> list[Outgoing]:
+        deleted = [(i.body.proposal_id, i.envelope.time) for i in items if isinstance(i.body, ListingDeleted)]
+        items = [i for i in items if not isinstance(i.body, ListingDeleted)]
         listings: list[ListingBrandCleared] = [i.body for i in items]
         # load: what the catalog holds for the whole batch
         offers = await store.offers_by_proposal({v.proposal_id for v in listings})
@@ -49,6 +61,7 @@ class CatalogHandler:
         await store.add_offers(plan.offers)
         await store.add_aliases(plan.aliases)
         await store.link_children(plan.links)
+        await store.close_offers(deleted)  # after the batch's offers: a listing created and deleted in it leaves too
         # emit
         outgoing: list[Outgoing] = []
         for item, listing, placed in zip(items, listings, plan.placed, strict=True):

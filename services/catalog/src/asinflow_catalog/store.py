@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from asinflow_catalog.domain.items import ChildLink, NewItem, Offer
@@ -48,6 +49,15 @@ class CatalogStore(Protocol):
     async def link_children(self, links: Sequence[ChildLink]) -> None:
         """Items minted for children naming (seller_id, sku) as their parent, with no parent yet, point at
         the link's ASIN."""
+        ...
+
+    async def close_offers(self, closed: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        """(proposal_id, when): the listing was deleted, its offer leaves its ASIN (kept, marked closed; one closed
+        already keeps its first time; an unknown proposal is ignored). ``offers_by_proposal`` still finds it."""
+        ...
+
+    async def open_offers(self, asins: Collection[str]) -> dict[str, list[Offer]]:
+        """The offers on each of these items that are not closed, oldest first (items without any left out)."""
         ...
 
     async def parent_asins(self, asins: Collection[str]) -> dict[str, str | None]:

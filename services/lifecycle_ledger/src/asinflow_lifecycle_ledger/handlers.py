@@ -1,9 +1,10 @@
 """Use case of the lifecycle ledger: apply every listing event through the state machine, keep history.
 
 A batch reads in four steps: load the batch's listings (locked), the events parked earlier that the batch
-may release (however long their chains, in one go), the versions and which causes were applied; decide in
-the book (pure: apply each event, or park it until its cause is applied, then apply what waited for it);
-save what the book changed; emit the state changes.
+may release (however long their chains, in one go), the versions, the issue notices last sent and which causes
+were applied; decide in the book (pure: apply each event, or park it until its cause is applied, then apply what
+waited for it); save what the book changed; emit the state changes and the issue notices
+(``listing.issues-changed``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import asyncpg
 from asinflow_contracts import topics
 from asinflow_contracts.base import BOUNDS_CHECKED
 from asinflow_contracts.envelope import Envelope
-from asinflow_contracts.events import ListingRef, ListingStateChanged
+from asinflow_contracts.events import ListingIssuesChanged, ListingRef, ListingStateChanged
 from asinflow_contracts.ids import listing_id
 from asinflow_contracts.proposal_reading import listing_identity
 from asinflow_contracts.registry import EVENT_MODELS
@@ -110,6 +111,7 @@ class LedgerHandler:
         book = Book(
             versions=await store.versions(listings | others),
             applied=await store.applied(_causes([*events, *(p.event for p in parked)])),
+            notices=await store.notices(listings | others),
         )
         book.resume((p.waiting_for, p.event) for p in parked)
         # decide
@@ -118,7 +120,7 @@ class LedgerHandler:
         # save
         await store.save(book)
         # emit
-        return _state_changes(book)
+        return [*_state_changes(book), *_issue_notices(book)]
 
     async def mark_orphans(self, store: LedgerStore) -> list[Outgoing]:
         """Mark parked events whose cause never came as orphans (listed by `asinflow orphans`)."""
@@ -165,4 +167,29 @@ def _state_changes(book: Book) -> list[Outgoing]:
             entry.event_id, entry.event_type, event_type, source=SOURCE, subject=str(version.listing_id)
         )
         outgoing.append(Outgoing(event_type, str(version.listing_id), envelope, payload))
+    return outgoing
+
+
+def _issue_notices(book: Book) -> list[Outgoing]:
+    """A ``listing.issues-changed`` for each notice of the book, caused by the event after which the issues changed
+    (one ledger event concerns one listing, so its id and the topic make the notice's id)."""
+    outgoing = []
+    for notice, cause in book.issue_notices:
+        event_type = topics.LISTING_ISSUES_CHANGED
+        fields = {
+            "listing_id": notice.listing_id,
+            "seller_id": notice.seller_id,
+            "sku": notice.sku,
+            "asin": notice.asin,
+            "version": notice.version,
+            "severities": list(notice.severities),
+            "enforcement_actions": list(notice.actions),
+            "at": cause.at,
+            "sequence": notice.sequence,
+        }
+        payload = ListingIssuesChanged.model_validate(fields, context=_WITHIN_BOUNDS)
+        envelope = Envelope.caused_by(
+            cause.event_id, cause.event_type, event_type, source=SOURCE, subject=str(notice.listing_id)
+        )
+        outgoing.append(Outgoing(event_type, str(notice.listing_id), envelope, payload))
     return outgoing

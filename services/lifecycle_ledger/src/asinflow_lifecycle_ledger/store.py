@@ -1,4 +1,4 @@
-"""The lifecycle ledger's port: its tables (listing versions, history, parked events) behind
+"""The lifecycle ledger's port: its tables (listing versions, history, parked events, issue notices) behind
 ``LedgerStore``, with a PostgreSQL adapter and an in-memory fake (``adapters/``).
 
 Every method takes and returns collections, so a batch costs a fixed number of statements whatever its
@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from asinflow_lifecycle_ledger.domain.book import Book, LedgerEvent, ListingVersion
+from asinflow_lifecycle_ledger.domain.notices import IssueNotice
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,14 @@ class LedgerStore(Protocol):
         """Which of these events the ledger applied before (legally or not)."""
         ...
 
+    async def notices(self, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, IssueNotice]:
+        """The ``listing.issues-changed`` last sent for each of these listings (those never notified are left out)."""
+        ...
+
     async def save(self, book: Book) -> None:
         """What a book changed: its changed versions (upserted), its history (appended in order), the events it
-        parked (added; one already parked is left as it was) and the parked ones it took back (removed)."""
+        parked (added; one already parked is left as it was), the parked ones it took back (removed) and the last
+        issue notice of each listing it sent one for (upserted)."""
         ...
 
     async def mark_orphans(self, older_than_s: float) -> list[Parked]:

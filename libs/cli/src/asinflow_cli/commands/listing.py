@@ -1,19 +1,25 @@
-"""``asinflow listing show`` and ``asinflow listing illegal``: read the lifecycle ledger."""
+"""``asinflow listing show`` and ``asinflow listing illegal`` read the lifecycle ledger; ``asinflow listing delete``
+asks to close a listing (``listing.deletion-requested``, decided by the activation service)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import click
+from asinflow_activation.adapters.postgres import SCHEMA as ACTIVATION
 from asinflow_activation.adapters.postgres import listing_activation
+from asinflow_contracts import topics
+from asinflow_contracts.events import ListingDeletionRequested
 from asinflow_contracts.ids import listing_id
 from asinflow_lifecycle_ledger.adapters import queries
 
 from asinflow_cli import connect, stackfile
+from asinflow_cli.publishing import publish_and_wait
 from asinflow_cli.render import listing_text
 
 
@@ -62,3 +68,40 @@ def illegal(limit: int, as_json: bool) -> None:
         click.echo(f"{r['at'][:19]} {r['seller_id']} / {r['sku']} v{r['version']}: {r['error']}")
     if not rows:
         click.echo("no illegal transitions recorded")
+
+
+@listing_group.command("delete")
+@click.argument("seller_id")
+@click.argument("sku")
+@click.option("--by", "requested_by", default=None, help="Who asks (default: the seller).")
+@click.option("--reason", default="", help="Why, in words (kept with the deletion).")
+def delete(seller_id: str, sku: str, requested_by: str | None, reason: str) -> None:
+    """Close a created listing: its offer leaves its ASIN, it is neither buyable nor discoverable (status DELETED).
+    Exit 1 when it is refused (not in the catalog, or deleted already). A new proposal of the SKU starts over."""
+    request = ListingDeletionRequested(
+        seller_id=seller_id, sku=sku, requested_by=requested_by or seller_id, reason=reason
+    )
+    key = str(listing_id(seller_id, sku))
+
+    async def main() -> str | None:
+        # unique: the same request may be made again on purpose, for a later version of the listing
+        settings = stackfile.resolve()
+        event_id = await publish_and_wait(
+            settings, topics.LISTING_DELETION_REQUESTED, key, request, ACTIVATION, unique=True
+        )
+        return await _refusal(event_id)
+
+    refused = asyncio.run(main())
+    if refused is not None:
+        click.echo(f"refused: {refused}", err=True)
+        sys.exit(1)
+    click.echo(f"deleted {seller_id} / {sku}")
+
+
+async def _refusal(event_id: uuid.UUID) -> str | None:
+    """Why activation refused the request ``event_id``, or None when it applied it."""
+    async with connect.database(stackfile.resolve()) as pool:
+        reason = await pool.fetchval(
+            f"SELECT reason FROM {ACTIVATION}.refusals WHERE event_id = $1 ORDER BY seq DESC LIMIT 1", event_id
+        )
+    return None if reason is None else str(reason)

@@ -1,4 +1,5 @@
-"""``asinflow subscribe deactivations``: the live stream of deactivation events, as a subscriber sees them."""
+"""``asinflow subscribe deactivations`` and ``asinflow subscribe notifications``: live streams of events, as a
+subscriber sees them."""
 
 from __future__ import annotations
 
@@ -14,17 +15,33 @@ from asinflow_contracts.envelope import header_dict
 
 from asinflow_cli import stackfile
 
+#: What ``asinflow subscribe notifications`` follows: what buyers see of a listing, and the issues weighing on it.
+NOTIFICATION_TOPICS: tuple[str, ...] = (topics.LISTING_STATUS_CHANGED, topics.LISTING_ISSUES_CHANGED)
 
-def render(topic: str, value: bytes, headers: list[tuple[str, bytes]]) -> dict[str, object]:
-    """One deactivation as a JSON object: the event type and id next to the documented payload."""
+
+def render(topic: str, value: bytes | None, headers: list[tuple[str, bytes]]) -> dict[str, object] | None:
+    """One event as a JSON object: the event type and id next to the documented payload; None for a message that
+    is not a JSON object (junk someone published: the services dead-letter it, a subscriber skips it)."""
+    try:
+        body = json.loads(value or b"")
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+        return None
+    if not isinstance(body, dict):
+        return None
     meta = header_dict(headers)
-    return {"type": topic, "id": meta.get("ce_id"), **json.loads(value)}
+    return {"type": topic, "id": meta.get("ce_id"), **body}
 
 
-async def stream(group: str | None, from_beginning: bool, limit: int | None, idle_timeout: float | None) -> int:
+async def stream(
+    group: str | None,
+    from_beginning: bool,
+    limit: int | None,
+    idle_timeout: float | None,
+    followed: tuple[str, ...] = topics.DEACTIVATION_TOPICS,
+) -> int:
     settings = stackfile.resolve()
     consumer = AIOKafkaConsumer(
-        *topics.DEACTIVATION_TOPICS,
+        *followed,
         bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=group or f"asinflow-cli-{uuid.uuid4().hex[:8]}",
         auto_offset_reset="earliest" if from_beginning else "latest",
@@ -41,8 +58,10 @@ async def stream(group: str | None, from_beginning: bool, limit: int | None, idl
                 continue
             for records in batch.values():
                 for record in records:
-                    click.echo(json.dumps(render(record.topic, record.value, list(record.headers or ()))))
-                    seen += 1
+                    event = render(record.topic, record.value, list(record.headers or ()))
+                    if event is not None:
+                        click.echo(json.dumps(event))
+                        seen += 1
     finally:
         await consumer.stop()
     return seen
@@ -62,3 +81,14 @@ def deactivations(group: str | None, from_beginning: bool, limit: int | None, id
     """listing.deactivated and listing.suppressed, one JSON object per line, until Ctrl-C."""
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(stream(group, from_beginning, limit, idle_timeout))
+
+
+@subscribe_group.command("notifications")
+@click.option("--group", default=None, help="A consumer group to resume from (default: a new one, from now).")
+@click.option("--from-beginning", is_flag=True, help="Start at the oldest event still on the broker.")
+@click.option("--max", "limit", type=int, default=None, help="Stop after this many events.")
+@click.option("--idle-timeout", type=float, default=None, help="Stop after this many seconds without events.")
+def notifications(group: str | None, from_beginning: bool, limit: int | None, idle_timeout: float | None) -> None:
+    """listing.status-changed and listing.issues-changed, one JSON object per line, until Ctrl-C."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(stream(group, from_beginning, limit, idle_timeout, NOTIFICATION_TOPICS))

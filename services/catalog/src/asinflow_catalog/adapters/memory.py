@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from asinflow_catalog.store import CatalogStore, ChildLink, NewItem, Offer
 
@@ -19,6 +20,7 @@ class InMemoryCatalogStore(CatalogStore):
         self.items: dict[str, NewItem] = {}
         self.gtins: dict[str, str] = {}
         self.offers: dict[uuid.UUID, Offer] = {}  # by proposal id, in the order they were added
+        self.closed: dict[uuid.UUID, datetime] = {}  # proposal id -> when its listing was deleted
 
     async def offers_by_proposal(self, proposal_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Offer]:
         return {p: self.offers[p] for p in proposal_ids if p in self.offers}
@@ -62,6 +64,18 @@ class InMemoryCatalogStore(CatalogStore):
                 item = self.items[offer.asin]
                 if item.parent_asin is None and item.asin != link.asin:
                     self.items[item.asin] = dataclasses.replace(item, parent_asin=link.asin)
+
+    async def close_offers(self, closed: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        for proposal_id, at in closed:
+            if proposal_id in self.offers:
+                self.closed.setdefault(proposal_id, at)
+
+    async def open_offers(self, asins: Collection[str]) -> dict[str, list[Offer]]:
+        found: dict[str, list[Offer]] = {}
+        for proposal_id, offer in self.offers.items():
+            if offer.asin in asins and proposal_id not in self.closed:
+                found.setdefault(offer.asin, []).append(offer)
+        return found
 
     async def parent_asins(self, asins: Collection[str]) -> dict[str, str | None]:
         return {a: self.items[a].parent_asin for a in asins if a in self.items}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -126,6 +127,30 @@ class PostgresCatalogStore(CatalogStore):
             [link.asin for link in links],
         )
 
+    async def close_offers(self, closed: Sequence[tuple[uuid.UUID, datetime]]) -> None:
+        if not closed:
+            return
+        await self.conn.execute(
+            f"""UPDATE {SCHEMA}.offers o SET closed_at = c.at
+                  FROM unnest($1::uuid[], $2::timestamptz[]) AS c(proposal_id, at)
+                 WHERE o.proposal_id = c.proposal_id AND o.closed_at IS NULL""",
+            [p for p, _ in closed],
+            [at for _, at in closed],
+        )
+
+    async def open_offers(self, asins: Collection[str]) -> dict[str, list[Offer]]:
+        if not asins:
+            return {}
+        rows = await self.conn.fetch(
+            f"""SELECT proposal_id, listing_id, seller_id, sku, asin, new_asin, parent_sku FROM {SCHEMA}.offers
+                WHERE asin = ANY($1::text[]) AND closed_at IS NULL ORDER BY created_at, proposal_id""",
+            list(asins),
+        )
+        found: dict[str, list[Offer]] = {}
+        for r in rows:
+            found.setdefault(r["asin"], []).append(Offer(**dict(r)))
+        return found
+
     async def parent_asins(self, asins: Collection[str]) -> dict[str, str | None]:
         if not asins:
             return {}
@@ -140,8 +165,10 @@ async def item_view(conn: asyncpg.Connection | asyncpg.Pool, asin: str) -> dict[
     if item is None:
         return None
     gtins = await conn.fetch(f"SELECT gtin14 FROM {SCHEMA}.gtins WHERE asin = $1 ORDER BY gtin14", asin)
-    offers = await conn.fetch(
-        f"SELECT seller_id, sku, new_asin, created_at FROM {SCHEMA}.offers WHERE asin = $1 ORDER BY created_at", asin
+    offers = await conn.fetch(  # the open ones: a deleted listing's offer has left the item
+        f"""SELECT seller_id, sku, new_asin, created_at FROM {SCHEMA}.offers WHERE asin = $1 AND closed_at IS NULL
+            ORDER BY created_at""",
+        asin,
     )
     children = await conn.fetch(f"SELECT asin FROM {SCHEMA}.items WHERE parent_asin = $1 ORDER BY asin", asin)
     attributes = item["variation_attributes"]

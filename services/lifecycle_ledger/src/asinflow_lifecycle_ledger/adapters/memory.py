@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from asinflow_lifecycle_ledger.domain.book import Book, HistoryEntry, ListingVersion
+from asinflow_lifecycle_ledger.domain.notices import IssueNotice
 from asinflow_lifecycle_ledger.store import Parked
 
 
@@ -31,6 +32,7 @@ class InMemoryLedgerStore:
         self._seq = 0
         self.parked: dict[uuid.UUID, ParkedRow] = {}
         self.locked: list[list[uuid.UUID]] = []
+        self.issue_notices: dict[uuid.UUID, IssueNotice] = {}
 
     async def lock_listings(self, listing_ids: Collection[uuid.UUID]) -> None:
         if listing_ids:
@@ -54,6 +56,9 @@ class InMemoryLedgerStore:
             for listing in set(listing_ids)
             if self.versions_of.get(listing)
         }
+
+    async def notices(self, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, IssueNotice]:
+        return {listing: self.issue_notices[listing] for listing in set(listing_ids) if listing in self.issue_notices}
 
     async def applied(self, event_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
         return self._applied & set(event_ids)
@@ -79,6 +84,8 @@ class InMemoryLedgerStore:
             if event.event_id not in self.parked:
                 self._seq += 1
                 self.parked[event.event_id] = ParkedRow(Parked(event, waiting_for, datetime.now(UTC)), self._seq)
+        for notice in book.changed_notices:
+            self.issue_notices[notice.listing_id] = notice
 
     async def mark_orphans(self, older_than_s: float) -> list[Parked]:
         limit = datetime.now(UTC) - timedelta(seconds=older_than_s)

@@ -13,6 +13,7 @@ import asyncpg
 from asinflow_contracts.state_machine import ListingState
 
 from asinflow_lifecycle_ledger.domain.book import Book, LedgerEvent, ListingVersion
+from asinflow_lifecycle_ledger.domain.notices import IssueNotice
 from asinflow_lifecycle_ledger.store import Parked
 
 SCHEMA = "ledger"
@@ -115,6 +116,28 @@ class PostgresLedgerStore:
             )
         return versions
 
+    async def notices(self, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, IssueNotice]:
+        if not listing_ids:
+            return {}
+        rows = await self.conn.fetch(
+            f"""SELECT listing_id, seller_id, sku, version, asin, severities, actions, sequence
+                  FROM {SCHEMA}.issue_notices WHERE listing_id = ANY($1::uuid[])""",
+            list(listing_ids),
+        )
+        return {
+            r["listing_id"]: IssueNotice(
+                listing_id=r["listing_id"],
+                seller_id=r["seller_id"],
+                sku=r["sku"],
+                version=r["version"],
+                asin=r["asin"],
+                severities=tuple(r["severities"]),
+                actions=tuple(r["actions"]),
+                sequence=r["sequence"],
+            )
+            for r in rows
+        }
+
     async def applied(self, event_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
         if not event_ids:
             return set()
@@ -180,6 +203,27 @@ class PostgresLedgerStore:
                 [e.event_id for _, e in parked],
                 [waiting_for for waiting_for, _ in parked],
                 [event_to_json(e) for _, e in parked],
+            )
+        notices = book.changed_notices
+        if notices:
+            # text[] columns filled from one text per row (unnest cannot take an array of arrays of any length)
+            await self.conn.execute(
+                f"""INSERT INTO {SCHEMA}.issue_notices
+                      (listing_id, seller_id, sku, version, asin, severities, actions, sequence)
+                    SELECT l, s, k, v, a, string_to_array(sv, ','), string_to_array(ac, ','), q
+                      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+                                  $8::int[]) AS n(l, s, k, v, a, sv, ac, q)
+                    ON CONFLICT (listing_id) DO UPDATE SET version = excluded.version, asin = excluded.asin,
+                      severities = excluded.severities, actions = excluded.actions, sequence = excluded.sequence,
+                      updated_at = now()""",
+                [n.listing_id for n in notices],
+                [n.seller_id for n in notices],
+                [n.sku for n in notices],
+                [n.version for n in notices],
+                [n.asin for n in notices],
+                [",".join(n.severities) for n in notices],
+                [",".join(n.actions) for n in notices],
+                [n.sequence for n in notices],
             )
 
     async def mark_orphans(self, older_than_s: float) -> list[Parked]:
