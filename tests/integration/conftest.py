@@ -21,6 +21,7 @@ from asinflow_creation_quota.domain.withdrawal import WithdrawalRule
 from asinflow_duplicate_matching.app import SPEC as MATCHING
 from asinflow_identifier_validation.app import SPEC as VALIDATION
 from asinflow_lifecycle_ledger.app import SPEC as LEDGER
+from asinflow_listings_api.bootstrap import ApiRuntime
 from asinflow_runtime.service import ServiceRuntime
 from asinflow_runtime.settings import ConsumerSettings, InfraSettings
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -69,3 +70,12 @@ async def services(
         assert applied, reason
     yield runtimes
     await asyncio.gather(*(rt.stop() for rt in runtimes.values()))
+
+
+@pytest.fixture(scope="session")
+async def api(infra: InfraSettings, services: dict[str, ServiceRuntime]) -> AsyncIterator[ApiRuntime]:
+    """The listings API in front of the services (it finds them by their heartbeats)."""
+    runtime = ApiRuntime(infra)
+    await runtime.start()
+    yield runtime
+    await runtime.stop()

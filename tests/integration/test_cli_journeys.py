@@ -95,7 +95,7 @@ async def test_id_check_prints_one_json_line_per_code_and_fails_on_any_invalid()
     assert lines[1]["error"]["code"] == "IDENTIFIER_INVALID_CHECKSUM"
 
 
-async def test_status_reports_every_service_ready(services, infra) -> None:
+async def test_status_reports_every_service_ready(services, api, infra) -> None:
     result = await asinflow("status", "--json", infra=infra)
     data = json.loads(result.out)
     assert result.code == 0, result.out
@@ -108,6 +108,7 @@ async def test_status_reports_every_service_ready(services, infra) -> None:
         "creation-quota",
         "catalog",
         "activation",
+        "listings-api",
     }
 
 

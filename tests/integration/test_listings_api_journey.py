@@ -9,7 +9,6 @@ import json
 import time
 import urllib.parse
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -17,7 +16,6 @@ import pytest
 from asinflow_apikeys import store
 from asinflow_cli.main import cli
 from asinflow_listings_api.bootstrap import ApiRuntime
-from asinflow_runtime.service import ServiceRuntime
 from asinflow_runtime.settings import InfraSettings
 from click.testing import CliRunner
 
@@ -26,14 +24,6 @@ from tests.support.http import call
 from tests.support.listings import gtin, seller
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def api(infra: InfraSettings, services: dict[str, ServiceRuntime]) -> AsyncIterator[ApiRuntime]:
-    runtime = ApiRuntime(infra)
-    await runtime.start()
-    yield runtime
-    await runtime.stop()
 
 
 def body(seller_id: str, n: int = 0, batch_id: str = "") -> dict[str, Any]:
