@@ -32,7 +32,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
-from asinflow_listings_api.adapters.owners import Directory, HttpOwners, OwnerAnswer
+from asinflow_listings_api.adapters.owners import HttpOwners, OwnerAnswer, directory
 from asinflow_listings_api.adapters.publisher import KafkaPublisher
 from asinflow_listings_api.adapters.readmodels import KafkaDeadLetters, PostgresApprovalRequests
 from asinflow_listings_api.app import Deps, Publisher, create_app
@@ -81,7 +81,7 @@ class ApiRuntime:
         self.producer = producer = new_producer(bootstrap)
         await producer.start()
         self.client = httpx.AsyncClient(timeout=self.settings.owner_timeout_s)
-        owners = HttpOwners(self.client, Directory(pool, self.settings))
+        owners = HttpOwners(self.client, directory(pool, self.settings))
 
         async def find_key(token: str) -> Principal | None:
             key = await store.find(pool, token)

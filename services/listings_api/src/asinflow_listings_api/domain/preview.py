@@ -1,87 +1,15 @@
-"""``PUT …?mode=preview``: the whole pipeline's decision on a proposal, without effects. Pure.
+"""``PUT …?mode=preview``: the whole pipeline's decision on a proposal, without effects. The stages and what the
+owners' answers add up to live in ``asinflow_runtime.pipeline_preview`` (``asinflow publish --preview`` uses the
+same code); re-exported here for the API's modules and tests."""
 
-The API decides nothing itself: each owner answers ``POST /preview`` with its own decision over its own read model
-(identifier validation, duplicate matching, brand gating, creation quota, catalog, activation: pipeline order)
-and, when the listing would go on, the payload it would pass on, which is the next owner's question. The chain
-stops at the first owner that would not pass it on (rejected, throttled, waiting for a parent). This module
-says what each owner is asked given the previous answer, and what the answers add up to.
-"""
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any, Literal
-
-
-@dataclass(frozen=True)
-class Stage:
-    service: str
-    #: Outcomes after which the listing goes on to the next stage (its ``passes_on`` is the next question).
-    passes: frozenset[str]
-
-    def question(self, passed_on: dict[str, Any]) -> dict[str, Any]:
-        """The body of this owner's ``POST /preview`` given what the previous owner would pass on."""
-        if self.service == "creation-quota":
-            return {"listing": passed_on}
-        return passed_on
-
-
-#: After identifier validation (asked with the proposal itself), in pipeline order.
-VALIDATION = "identifier-validation"
-STAGES: tuple[Stage, ...] = (
-    Stage(VALIDATION, frozenset({"validated"})),
-    Stage("duplicate-matching", frozenset({"matched", "unmatched"})),
-    Stage("brand-gating", frozenset({"cleared"})),
-    Stage("creation-quota", frozenset({"granted"})),
-    Stage("catalog", frozenset({"attach", "mint"})),
-    Stage("activation", frozenset()),  # the last: its answer is the state the listing would be in
+from asinflow_runtime.pipeline_preview import (
+    STAGES,
+    VALIDATION,
+    Stage,
+    StageAnswer,
+    outcome_of,
+    passed_on,
+    result,
 )
 
-
-def outcome_of(stage: Stage, answer: dict[str, Any]) -> str:
-    """What the owner would do (activation answers with the state it would put the listing in)."""
-    return str(answer.get("outcome") or answer.get("state") or "unknown")
-
-
-def passed_on(stage: Stage, answer: dict[str, Any]) -> dict[str, Any] | None:
-    """The next owner's question, or None when the listing would stop here."""
-    if outcome_of(stage, answer) not in stage.passes:
-        return None
-    payload = answer.get("passes_on")
-    return payload if isinstance(payload, dict) else None
-
-
-@dataclass(frozen=True)
-class StageAnswer:
-    stage: Stage
-    answer: dict[str, Any]
-
-
-def result(listing_id: str, proposal_id: str, answers: list[StageAnswer]) -> dict[str, Any]:
-    """What the answers add up to: ``VALID`` unless an owner would reject the listing, the state it would end in,
-    every issue in pipeline order, the ASIN and how it would be matched, and each owner's own answer."""
-    issues = [issue for a in answers for issue in a.answer.get("issues", []) or []]
-    last = answers[-1]
-    outcome = outcome_of(last.stage, last.answer)
-    verdict: Literal["VALID", "INVALID"] = "INVALID" if outcome == "rejected" else "VALID"
-    matching = _answer_of(answers, "duplicate-matching")
-    catalog = _answer_of(answers, "catalog")
-    quota = _answer_of(answers, "creation-quota")
-    return {
-        "result": verdict,
-        "outcome": outcome,
-        "listing_id": listing_id,
-        "proposal_id": proposal_id,
-        "code": last.answer.get("code") if verdict == "INVALID" else None,
-        "asin": (catalog or {}).get("asin") or (matching or {}).get("asin"),
-        "match_kind": (matching or {}).get("match_kind"),
-        "throttled_until": (quota or {}).get("capacity_returns_at") if outcome == "throttled" else None,
-        "issues": issues,
-        "stages": [
-            {"service": a.stage.service, "outcome": outcome_of(a.stage, a.answer), "answer": a.answer} for a in answers
-        ],
-    }
-
-
-def _answer_of(answers: list[StageAnswer], service: str) -> dict[str, Any] | None:
-    return next((a.answer for a in answers if a.stage.service == service), None)
+__all__ = ["STAGES", "VALIDATION", "Stage", "StageAnswer", "outcome_of", "passed_on", "result"]
