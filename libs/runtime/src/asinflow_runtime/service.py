@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
-import signal
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -28,6 +26,8 @@ from asinflow_runtime import logs
 from asinflow_runtime.consumer import BatchConsumer, Health, bounded
 from asinflow_runtime.db import Migration, create_pool, migrate, reliability_migrations
 from asinflow_runtime.endpoints import Check, Endpoints, HttpServer
+from asinflow_runtime.heartbeat import OPS_SCHEMA as OPS_SCHEMA  # re-exported: the CLI's set-up imports it here
+from asinflow_runtime.heartbeat import record_heartbeat, serve_until_signalled
 from asinflow_runtime.kafka import ensure_topics, new_producer
 from asinflow_runtime.messages import Counters
 from asinflow_runtime.metrics import NoMetrics, ServiceMetrics
@@ -39,8 +39,6 @@ from asinflow_runtime.transient import Backoff, is_transient
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-OPS_SCHEMA = "ops"
 
 
 def ops_migrations() -> list[Migration]:
@@ -199,15 +197,7 @@ class ServiceRuntime:
 
     async def serve(self) -> None:
         """Run until SIGINT or SIGTERM."""
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await self.start()
-        try:
-            await stop.wait()
-        finally:
-            await self.stop()
+        await serve_until_signalled(self.start, self.stop)
 
     def not_ready_reason(self) -> str | None:
         """Why this instance should not receive traffic, or None."""
@@ -313,22 +303,15 @@ class ServiceRuntime:
         }
         if reason is None and relay is not None:
             reason = relay.problem  # shown, but the relay retries on its own: the service stays ready
-        await self.pool.execute(
-            f"""
-            INSERT INTO {OPS_SCHEMA}.service_heartbeat
-                (service, instance, started_at, beat_at, ready, counters, reason, http_url)
-            VALUES ($1, $2, $3, now(), $4, $5::jsonb, $6, $7)
-            ON CONFLICT (service) DO UPDATE SET instance = excluded.instance, started_at = excluded.started_at,
-                beat_at = excluded.beat_at, ready = excluded.ready, counters = excluded.counters,
-                reason = excluded.reason, http_url = excluded.http_url
-            """,
-            self.spec.name,
-            self.instance,
-            self._started_at,
-            ready,
-            json.dumps(counters),
-            reason,
-            self.server.url if self.server is not None else None,
+        await record_heartbeat(
+            self.pool,
+            service=self.spec.name,
+            instance=self.instance,
+            started_at=self._started_at,
+            ready=ready,
+            reason=reason,
+            counters=counters,
+            http_url=self.server.url if self.server is not None else None,
         )
 
 

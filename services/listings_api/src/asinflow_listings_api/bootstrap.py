@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
-import signal
 import socket
 import time
 import uuid
@@ -24,8 +22,9 @@ from asinflow_contracts import topics
 from asinflow_runtime import logs
 from asinflow_runtime.db import create_pool, migrate
 from asinflow_runtime.endpoints import HttpServer
+from asinflow_runtime.heartbeat import OPS_SCHEMA, record_heartbeat, serve_until_signalled
 from asinflow_runtime.kafka import ensure_topics, new_producer
-from asinflow_runtime.service import OPS_SCHEMA, ops_migrations
+from asinflow_runtime.service import ops_migrations
 from asinflow_runtime.settings import HttpSettings, InfraSettings
 from asinflow_runtime.transient import Backoff, is_transient
 from fastapi import FastAPI, Request, Response
@@ -121,15 +120,7 @@ class ApiRuntime:
 
     async def serve(self) -> None:
         """Run until SIGINT or SIGTERM."""
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await self.start()
-        try:
-            await stop.wait()
-        finally:
-            await self.stop()
+        await serve_until_signalled(self.start, self.stop)
 
     @property
     def url(self) -> str:
@@ -204,22 +195,15 @@ class ApiRuntime:
 
     async def _beat(self, *, ready: bool, reason: str | None) -> None:
         assert self.pool is not None
-        await self.pool.execute(
-            f"""
-            INSERT INTO {OPS_SCHEMA}.service_heartbeat
-                (service, instance, started_at, beat_at, ready, counters, reason, http_url)
-            VALUES ($1, $2, $3, now(), $4, $5::jsonb, $6, $7)
-            ON CONFLICT (service) DO UPDATE SET instance = excluded.instance, started_at = excluded.started_at,
-                beat_at = excluded.beat_at, ready = excluded.ready, counters = excluded.counters,
-                reason = excluded.reason, http_url = excluded.http_url
-            """,
-            NAME,
-            self.instance,
-            self._started_at,
-            ready,
-            json.dumps({}),
-            reason,
-            self.server.url if self.server is not None else None,
+        await record_heartbeat(
+            self.pool,
+            service=NAME,
+            instance=self.instance,
+            started_at=self._started_at,
+            ready=ready,
+            reason=reason,
+            counters={},
+            http_url=self.server.url if self.server is not None else None,
         )
 
 
