@@ -7,6 +7,8 @@ lock keeps the service's batches out until it commits.
 
 from __future__ import annotations
 
+import sys
+
 import asyncpg
 
 from asinflow_brand_gating.adapters import postgres
@@ -25,3 +27,28 @@ async def rebuild(conn: asyncpg.Connection) -> int:
             apply(registry, row["event_type"], event, row["at"])
         await postgres.PostgresGatingStore(conn).save(registry)
     return len(rows)
+
+
+def main() -> int:
+    """``python -m asinflow_brand_gating rebuild``: rebuild on ``DATABASE_URL``; prints ``{"replayed": N}``."""
+    import asyncio
+    import json
+
+    from asinflow_runtime.db import create_pool
+    from asinflow_runtime.settings import InfraSettings
+
+    url = InfraSettings().database_url
+    if not url:
+        print("DATABASE_URL is not set", file=sys.stderr)
+        return 2
+
+    async def go() -> int:
+        pool = await create_pool(url, min_size=1, max_size=1)
+        try:
+            async with pool.acquire() as conn:
+                return await rebuild(conn)
+        finally:
+            await pool.close()
+
+    print(json.dumps({"replayed": asyncio.run(go())}))
+    return 0

@@ -7,11 +7,21 @@
   how to ask for approval, and the brand's GS1 prefixes (``preview.Restrictions``).
 - ``GET /orphans[?older_than_s=…]``: registry events waiting longer than that (default 600 s) for what they
   need (a brand, a request, an authorisation), with the reason (``asinflow orphans`` lists them too).
+- ``GET /approval-requests[?brand=…&status=…]``: approval requests (of a brand, in a status) with what each one
+  lacks (``asinflow brand requests``).
+- ``GET /brands/{brand}/history``: every registry event about the brand, applied or refused, in order
+  (``asinflow brand history``).
+- ``GET /registry-events/{event_id}``: whether one registry event was applied, and why not (the ``asinflow brand``
+  commands say so after publishing); 404 while the service has not recorded it.
 """
 
 from __future__ import annotations
 
+import uuid
+from typing import Any, Literal
+
 import asyncpg
+from asinflow_brands import brand_key
 from asinflow_contracts.base import Id, Name
 from asinflow_contracts.codec import Undecodable, decode_json
 from asinflow_runtime import http_json
@@ -21,7 +31,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from asinflow_brand_gating.adapters import queries
-from asinflow_brand_gating.adapters.postgres import PostgresGatingStore, waiting_since
+from asinflow_brand_gating.adapters.postgres import SCHEMA, PostgresGatingStore, waiting_since
 from asinflow_brand_gating.handlers import BrandGatingHandler
 from asinflow_brand_gating.preview import (
     ApprovalRequestState,
@@ -67,6 +77,62 @@ class Orphans(BaseModel):
     orphans: list[WaitingEvent] = Field(description="Oldest first.")
 
 
+class RequestsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    brand: Name | None = Field(default=None, description="Only this brand's requests.")
+    status: Literal["incomplete", "pending", "approved", "rejected"] | None = Field(
+        default=None, description="Only requests in this status."
+    )
+
+
+class ApprovalRequest(BaseModel):
+    """An approval request and what it lacks."""
+
+    request_id: str = Field(description="The request.")
+    brand: str = Field(description="The brand (as registered, else its key).")
+    seller_id: str = Field(description="The seller asking.")
+    skus: list[str] | None = Field(description="Only these SKUs (null: every SKU).")
+    status: str = Field(description="incomplete, pending, approved or rejected.")
+    missing: list[str] = Field(description="Evidence the request still lacks.")
+    decided_by: str | None = Field(description="Who decided it.")
+    reason: str | None = Field(description="The decision's reason.")
+
+
+class ApprovalRequests(BaseModel):
+    requests: list[ApprovalRequest] = Field(description="By request id.")
+
+
+class BrandPath(BaseModel):
+    brand: Name = Field(description="The brand (any spelling: it is normalised to its key).")
+
+
+class RegistryEvent(BaseModel):
+    """One registry event as the service recorded it."""
+
+    event_id: str = Field(description="The event.")
+    event_type: str = Field(description="Its type.")
+    body: dict[str, Any] = Field(description="Its payload.")
+    applied: bool = Field(description="False: refused (it changed nothing).")
+    reason: str = Field(description="Why it was refused (empty when applied).")
+    recorded_at: str = Field(description="When it was recorded (ISO 8601).")
+
+
+class BrandHistory(BaseModel):
+    brand_key: str = Field(description="The brand's normalised key.")
+    events: list[RegistryEvent] = Field(description="In the order they were applied or refused.")
+
+
+class EventPath(BaseModel):
+    event_id: uuid.UUID = Field(description="The registry event.")
+
+
+class EventOutcome(BaseModel):
+    event_id: str = Field(description="The registry event.")
+    applied: bool = Field(description="False: refused.")
+    reason: str = Field(description="Why it was refused (empty when applied).")
+
+
 def routes(pool: asyncpg.Pool, handler: BatchHandler) -> list[BaseRoute]:
     assert isinstance(handler, BrandGatingHandler)
     gating = handler
@@ -107,10 +173,45 @@ def routes(pool: asyncpg.Pool, handler: BatchHandler) -> list[BaseRoute]:
             )
         return Orphans(orphans=orphans)
 
+    async def get_requests(request: Request) -> ApprovalRequests:
+        asked = http_json.query(request, RequestsQuery)
+        async with http_json.read_only(pool) as conn:
+            rows = await queries.approval_requests(conn, brand_key(asked.brand) if asked.brand else None, asked.status)
+        return ApprovalRequests.model_validate({"requests": rows})
+
+    async def get_history(request: Request) -> BrandHistory:
+        key = str(brand_key(http_json.params(request.path_params, BrandPath).brand))
+        async with http_json.read_only(pool) as conn:
+            rows = await queries.history_of(conn, key)
+        events = [
+            {
+                **r,
+                "event_id": str(r["event_id"]),
+                "reason": r["reason"] or "",
+                "recorded_at": r["recorded_at"].isoformat(),
+            }
+            for r in rows
+        ]
+        return BrandHistory.model_validate({"brand_key": key, "events": events})
+
+    async def get_outcome(request: Request) -> EventOutcome:
+        event_id = http_json.params(request.path_params, EventPath).event_id
+        async with http_json.read_only(pool) as conn:
+            applied, reason = await queries.outcome_of(conn, event_id)
+            recorded = applied or await conn.fetchval(
+                f"SELECT true FROM {SCHEMA}.history WHERE event_id = $1", event_id
+            )
+        if not recorded:
+            raise http_json.Problem(404, f"the brand-gating service has not recorded event {event_id}")
+        return EventOutcome(event_id=str(event_id), applied=applied, reason="" if applied else reason)
+
     return [
         Route("/preview", http_json.endpoint(post_preview), methods=["POST"]),
         Route("/restrictions", http_json.endpoint(get_restrictions), methods=["GET"]),
         Route("/orphans", http_json.endpoint(get_orphans), methods=["GET"]),
+        Route("/approval-requests", http_json.endpoint(get_requests), methods=["GET"]),
+        Route("/brands/{brand:path}/history", http_json.endpoint(get_history), methods=["GET"]),
+        Route("/registry-events/{event_id}", http_json.endpoint(get_outcome), methods=["GET"]),
     ]
 
 

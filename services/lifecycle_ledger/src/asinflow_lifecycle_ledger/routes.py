@@ -9,6 +9,8 @@
   no listing came in that feed.
 - ``GET /orphans``: events parked for a cause that has not come within the orphan timeout (``Orphans``).
 - ``GET /illegal-transitions[?limit=…]``: transitions the state machine refused, most recent first.
+- ``POST /proposals/states``: body ``{"proposal_ids": [...]}`` → the state, ASIN and issues of the versions those
+  proposals started (those the ledger has seen; ``asinflow run --once`` waits on it). A query: it changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
 from typing import Any
 
 import asyncpg
@@ -164,6 +167,33 @@ class IllegalTransitions(BaseModel):
     transitions: list[IllegalTransition] = Field(description="Most recent first.")
 
 
+#: Proposals one ``POST /proposals/states`` may ask about (a body stays well under the 1 MiB a body may be).
+MAX_PROPOSALS_ASKED = 10_000
+
+
+class ProposalsAsked(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    proposal_ids: list[uuid.UUID] = Field(max_length=MAX_PROPOSALS_ASKED, description="The proposal events.")
+
+
+class ProposalState(BaseModel):
+    """The version a proposal started, as it stands."""
+
+    proposal_id: str = Field(description="The proposal event.")
+    seller_id: str = Field(description="The seller.")
+    sku: str = Field(description="The SKU.")
+    state: str = Field(description="Its state.")
+    asin: str | None = Field(description="Its ASIN, once known.")
+    issues: list[dict[str, Any]] = Field(description="Its current issues.")
+
+
+class ProposalStates(BaseModel):
+    """The versions the proposals asked about started (a proposal the ledger has not seen yet is not there)."""
+
+    proposals: list[ProposalState] = Field(description="In no particular order.")
+
+
 def routes(pool: asyncpg.Pool, handler: BatchHandler) -> list[BaseRoute]:
     async def get_listing(request: Request) -> ListingView:
         path = http_json.params(request.path_params, ListingPathParams)
@@ -207,12 +237,19 @@ def routes(pool: asyncpg.Pool, handler: BatchHandler) -> list[BaseRoute]:
         async with http_json.read_only(pool) as conn:
             return IllegalTransitions.model_validate({"transitions": await queries.illegal_transitions(conn, limit)})
 
+    async def post_proposal_states(request: Request) -> ProposalStates:
+        asked = await http_json.body(request, ProposalsAsked)
+        async with http_json.read_only(pool) as conn:
+            rows = await queries.proposals_state(conn, asked.proposal_ids)
+        return ProposalStates.model_validate({"proposals": [{**r, "proposal_id": str(r["proposal_id"])} for r in rows]})
+
     return [
         Route("/listings", http_json.endpoint(get_listings), methods=["GET"]),
         Route("/listings/{seller_id}/{sku:path}", http_json.endpoint(get_listing), methods=["GET"]),
         Route("/feeds/{batch_id:path}/report", http_json.endpoint(get_report), methods=["GET"]),
         Route("/orphans", http_json.endpoint(get_orphans), methods=["GET"]),
         Route("/illegal-transitions", http_json.endpoint(get_illegal), methods=["GET"]),
+        Route("/proposals/states", http_json.endpoint(post_proposal_states), methods=["POST"]),
     ]
 
 

@@ -11,7 +11,7 @@ import asyncpg
 from asinflow_brand_gating.adapters.postgres import SCHEMA
 
 
-async def outcome_of(pool: asyncpg.Pool, event_id: uuid.UUID) -> tuple[bool, str]:
+async def outcome_of(pool: asyncpg.Connection | asyncpg.Pool, event_id: uuid.UUID) -> tuple[bool, str]:
     """Whether a registry event was applied, and why not."""
     row = await pool.fetchrow(f"SELECT applied, reason FROM {SCHEMA}.history WHERE event_id = $1", event_id)
     if row is None:
@@ -19,7 +19,7 @@ async def outcome_of(pool: asyncpg.Pool, event_id: uuid.UUID) -> tuple[bool, str
     return bool(row["applied"]), str(row["reason"])
 
 
-async def history_of(pool: asyncpg.Pool, brand_key: str) -> list[dict[str, Any]]:
+async def history_of(pool: asyncpg.Connection | asyncpg.Pool, brand_key: str) -> list[dict[str, Any]]:
     rows = await pool.fetch(
         f"""SELECT event_id, event_type, body, applied, reason, recorded_at FROM {SCHEMA}.history
              WHERE brand_key = $1 ORDER BY seq""",
@@ -28,7 +28,9 @@ async def history_of(pool: asyncpg.Pool, brand_key: str) -> list[dict[str, Any]]
     return [{**dict(r), "body": json.loads(r["body"])} for r in rows]
 
 
-async def approval_requests(pool: asyncpg.Pool, brand_key: str | None, status: str | None) -> list[dict[str, Any]]:
+async def approval_requests(
+    pool: asyncpg.Connection | asyncpg.Pool, brand_key: str | None, status: str | None
+) -> list[dict[str, Any]]:
     rows = await pool.fetch(
         f"""SELECT q.request_id, coalesce(b.display, q.brand_key) AS brand, q.seller_id, q.skus, q.status,
                    q.missing, q.decided_by, q.reason

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import Any
 
 import asyncpg
 from asinflow_contracts.ids import listing_id
+from asinflow_contracts.reports import summarise
 
 from asinflow_lifecycle_ledger.adapters.postgres import SCHEMA
 
@@ -80,23 +80,6 @@ async def batch_report(
         for r in sorted(rows, key=lambda r: (r["seller_id"], r["sku"]))
     ]
     return {"batch_id": batch_id, **summarise(items, settled_states), "items": items}
-
-
-def summarise(items: Sequence[dict[str, Any]], settled_states: Collection[str]) -> dict[str, Any]:
-    by_state = Counter(i["state"] for i in items)
-    by_code = Counter(issue["code"] for i in items for issue in i["issues"] if issue.get("severity") == "ERROR")
-    errors = sum(1 for i in items for issue in i["issues"] if issue.get("severity") == "ERROR")
-    warnings = sum(1 for i in items for issue in i["issues"] if issue.get("severity") == "WARNING")
-    return {
-        "lines": len(items),
-        "settled": sum(1 for i in items if i["state"] in settled_states),
-        "accepted": sum(1 for i in items if i["state"] != "rejected"),
-        "invalid": by_state.get("rejected", 0),
-        "errors": errors,
-        "warnings": warnings,
-        "by_state": dict(sorted(by_state.items())),
-        "by_code": dict(sorted(by_code.items())),
-    }
 
 
 async def proposals_state(
