@@ -63,7 +63,14 @@ async def test_preview_prints_the_report_and_publishes_nothing(services, infra, 
     result = await asinflow("publish", str(feed), "--preview", "--json", infra=infra)
     data = json.loads(result.out)
     assert data["preview"] is True
-    assert data["by_state"] == {"rejected": 2, "validated": 1}
+    # every service's own preview, as the pipeline then decides (test_publish_reports_bad_lines_by_number…)
+    assert data["by_state"] == {"active": 1, "rejected": 2}
+    assert data["by_code"] == {"IDENTIFIER_INVALID_CHECKSUM": 1, "SCHEMA_INVALID": 1}
+    assert {i["sku"]: i["result"] for i in data["items"]} == {
+        "GOOD-1": "VALID",
+        "BAD-1": "INVALID",
+        "NOTITLE-1": "INVALID",
+    }
     assert data["unreadable_lines"] == [2, 6]
     assert {i["sku"]: i["line"] for i in data["items"]} == {"GOOD-1": 1, "BAD-1": 3, "NOTITLE-1": 5}
     assert await pool.fetchval("SELECT count(*) FROM ledger.versions WHERE seller_id = $1", s) == 0

@@ -36,6 +36,16 @@ def user_message(exc: Exception) -> str | None:
 
         if isinstance(exc, NotApplied):
             return str(exc)
+    if "asinflow_runtime.owners" in sys.modules:
+        from asinflow_runtime.owners import OwnerUnavailable
+
+        if isinstance(exc, OwnerUnavailable):
+            return f"cannot ask the {exc.service} service: {exc.detail}; is `asinflow run` still running?"
+    if "asinflow_cli.client" in sys.modules:
+        from asinflow_cli.client import Refused
+
+        if isinstance(exc, Refused):
+            return str(exc)
     if "pydantic_core" in sys.modules:
         from pydantic_core import ValidationError
 

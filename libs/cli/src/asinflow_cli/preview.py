@@ -1,57 +1,73 @@
-"""``publish --preview``: the processing report the identifier-validation step would produce, offline."""
+"""``publish --preview``: what the pipeline would do with each line of a feed, without effects, as the running
+services answer it: each line goes through the owners' ``POST /preview`` chain (identifier validation, duplicate
+matching, brand gating, creation quota, catalog, activation), the same code as the listings API's ``PUT
+…?mode=preview`` (``asinflow_runtime.pipeline_preview``). The CLI decides nothing itself; without a reachable
+stack there is no preview (``PreviewUnavailable``).
+
+Each line is previewed on its own against what the services know now: lines of one feed do not see each other
+(a parent in the same feed is not validated yet, so its children would wait for it; two lines of one seller do
+not take units from each other's weekly quota)."""
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 from typing import Any
 
-from asinflow_identifier_validation.adapters.postgres import load_exemptions
-from asinflow_identifier_validation.domain.exemptions import Exemption
-from asinflow_identifier_validation.domain.validation import decide
-from asinflow_lifecycle_ledger.adapters.queries import summarise
+from asinflow_contracts.reports import summarise
+from asinflow_runtime.owners import OwnerUnavailable
+from asinflow_runtime.pipeline_preview import preview
+from asinflow_runtime.settings import NotConfigured
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client
 from asinflow_cli.feed import FeedLine
+from asinflow_cli.roster import SETTLED_STATES
+
+#: Lines previewed at once (each is a chain of up to six requests).
+CONCURRENCY = 8
 
 
-async def _exemptions(cited: list[str]) -> tuple[dict[str, Exemption], bool]:
-    """Exemptions from the running stack, if there is one; ``False`` when they could not be checked."""
-    with contextlib.suppress(Exception):
-        async with connect.database(stackfile.resolve()) as pool, pool.acquire() as conn:
-            return await load_exemptions(conn, cited), True
-    return {}, False
+class PreviewUnavailable(RuntimeError):
+    """No stack to ask: the preview is the services' own answer, so there is none without them."""
 
 
 async def preview_report(lines: list[FeedLine]) -> dict[str, Any]:
     readable = [line for line in lines if line.publishable]
-    cited = [ln.read.proposal.exemption_id for ln in readable if ln.read.proposal and ln.read.proposal.exemption_id]
-    exemptions, checked = await _exemptions(cited)
-    items = []
-    for line in readable:
-        decision = decide(line.read, exemptions)
-        if not checked and decision.rejected and decision.issues[0].attribute == "exemption_id":
-            state, issues = "validated?", []  # cannot tell without the exemption table
-        else:
-            state = "rejected" if decision.rejected else "validated"
-            issues = [i.model_dump(mode="json") for i in decision.issues]
-        items.append(
-            {
-                "line": line.number,
-                "seller_id": line.read.seller_id,
-                "sku": line.read.sku,
-                "state": state,
-                "asin": None,
-                "issues": issues,
-            }
-        )
+    try:
+        async with client.connected() as c:
+            gate = asyncio.Semaphore(CONCURRENCY)
+
+            async def one(line: FeedLine) -> dict[str, Any]:
+                async with gate:
+                    return await preview(c.owners, line.proposal)
+
+            answers = await asyncio.gather(*(one(line) for line in readable))
+    except (NotConfigured, OwnerUnavailable, OSError) as exc:
+        raise PreviewUnavailable(
+            f"publish --preview asks the running services (the same previews as the listings API's PUT "
+            f"?mode=preview) and cannot: {exc}. Start `asinflow run` (or set KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL "
+            "and REDIS_URL to a running stack); nothing was published."
+        ) from exc
+    items = [
+        {
+            "line": line.number,
+            "seller_id": line.read.seller_id,
+            "sku": line.read.sku,
+            "state": answer["outcome"],
+            "result": answer["result"],
+            "code": answer["code"],
+            "asin": answer["asin"],
+            "match_kind": answer["match_kind"],
+            "throttled_until": answer["throttled_until"],
+            "issues": answer["issues"],
+        }
+        for line, answer in zip(readable, answers, strict=True)
+    ]
     batch_ids = {ln.read.data.get("batch_id") for ln in readable}
     batch = next(iter(batch_ids)) if len(batch_ids) == 1 else None
-    report = {
+    return {
         "batch_id": batch,
         "preview": True,
-        "exemptions_checked": checked,
-        **summarise(items, {"validated", "rejected"}),
+        **summarise(items, SETTLED_STATES),
         "items": items,
+        "unreadable_lines": [ln.number for ln in lines if not ln.publishable],
     }
-    report["unreadable_lines"] = [ln.number for ln in lines if not ln.publishable]
-    return report

@@ -5,26 +5,38 @@ content, so loading the same file twice changes nothing."""
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from asinflow_brand_gating.adapters.postgres import SCHEMA as BRAND_GATING
-from asinflow_brand_gating.adapters.queries import outcome_of
-from asinflow_brand_gating.domain.registry import registry_key
-from asinflow_brand_gating.models import REGISTRY_MODELS
+from asinflow_brands import brand_key
 from asinflow_contracts import topics
-from asinflow_identifier_validation.adapters.postgres import SCHEMA as VALIDATION
+from asinflow_contracts.registry import EVENT_MODELS
 from asinflow_runtime.settings import InfraSettings
 from pydantic import BaseModel, ValidationError
 
-from asinflow_cli import connect
+from asinflow_cli import client, connect
 from asinflow_cli.errors import validation_message
 from asinflow_cli.publishing import send_event, wait_applied
+from asinflow_cli.roster import schema_of
+
+BRAND_GATING = schema_of("brand-gating")
+VALIDATION = schema_of("identifier-validation")
+#: The brand registry's events, with their models as published in the contract.
+REGISTRY_MODELS: dict[str, type[BaseModel]] = {topic: EVENT_MODELS[topic] for topic in topics.BRAND_REGISTRY_TOPICS}
 
 
 def message_key(event: BaseModel) -> str:
     """The Kafka key of a registry event: its brand's normalised key ("-" when nothing is left of it)."""
-    return registry_key(event) or "-"
+    return str(brand_key(str(getattr(event, "brand", "")))) or "-"
+
+
+async def outcome_of(c: client.Client, event_id: uuid.UUID) -> tuple[bool, str]:
+    """Whether the brand-gating service applied a registry event, and why not (``GET /registry-events/{id}``)."""
+    answer = await c.get("brand-gating", f"/registry-events/{event_id}")
+    if answer is None:
+        return False, "the brand-gating service has not recorded this event"
+    return bool(answer["applied"]), str(answer["reason"])
 
 
 def owners(topic: str) -> tuple[str, ...]:
@@ -87,7 +99,9 @@ async def publish_registry(settings: InfraSettings, lines: list[RegistryLine], t
         for line, event_id in sent:
             for schema in owners(line.topic):
                 await wait_applied(pool, schema, event_id, timeout)
-            applied, reason = await outcome_of(pool, event_id)
+    async with client.connected(settings) as c:
+        for line, event_id in sent:
+            applied, reason = await outcome_of(c, event_id)
             if not applied:
                 refused.append(f"line {line.number} ({line.topic}): refused: {reason}")
     return refused

@@ -45,3 +45,8 @@ SETTLED_STATES: frozenset[str] = frozenset(
         ListingState.DELETED,
     }
 )
+
+
+def schema_of(service: str) -> str:
+    """The PostgreSQL schema of the service named ``service`` (whose inbox ``publish_and_wait`` watches)."""
+    return next(s.schema for s in PROCESSES if s.name == service)

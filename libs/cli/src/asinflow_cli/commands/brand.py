@@ -1,20 +1,22 @@
 """``asinflow brand …``: the brand registry (DESIGN §6). Each change publishes the registry event an
 upstream system would, waits until the brand-gating service applied it, and says whether it was applied
-or refused (and why)."""
+or refused (and why), as the service answers (``GET /registry-events/{event_id}``); the lists are its answers
+too (``GET /approval-requests``, ``GET /brands/{brand}/history``). ``brand rebuild`` runs the service's own
+maintenance program (``python -m asinflow_brand_gating rebuild``)."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import json
+import os
+import subprocess
 import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
 import click
-from asinflow_brand_gating.adapters.queries import approval_requests, history_of, outcome_of
-from asinflow_brand_gating.replay import rebuild
 from asinflow_brands import brand_key
 from asinflow_contracts import topics
 from asinflow_contracts.events import (
@@ -31,9 +33,16 @@ from asinflow_contracts.events import (
 )
 from pydantic import BaseModel, ValidationError
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client, stackfile
 from asinflow_cli.publishing import publish_and_wait
-from asinflow_cli.registry_file import RegistryFileError, message_key, owners, publish_registry, read_registry
+from asinflow_cli.registry_file import (
+    RegistryFileError,
+    message_key,
+    outcome_of,
+    owners,
+    publish_registry,
+    read_registry,
+)
 
 BY_HELP = "Who acts: the brand owner's seller id, or `operator`."
 
@@ -46,8 +55,8 @@ def exemption_id_for(brand: str, sku: str | None, seller_id: str | None) -> str:
 async def _change(topic: str, event: BaseModel) -> tuple[bool, str]:
     settings = stackfile.resolve()
     event_id = await publish_and_wait(settings, topic, message_key(event), event, owners(topic), unique=True)
-    async with connect.database(settings) as pool:
-        return await outcome_of(pool, event_id)
+    async with client.connected(settings) as c:
+        return await outcome_of(c, event_id)
 
 
 def _report(applied: bool, reason: str, done: str) -> None:
@@ -176,9 +185,10 @@ def requests(brand: str | None, status: str | None, as_json: bool) -> None:
 
 
 async def _show_requests(brand: str | None, status: str | None, as_json: bool, only: str | None = None) -> None:
-    async with connect.database(stackfile.resolve()) as pool:
-        rows = await approval_requests(pool, brand_key(brand) if brand else None, status)
-    rows = [r for r in rows if only is None or r["request_id"] == only]
+    params = {k: v for k, v in (("brand", brand), ("status", status)) if v}
+    async with client.connected() as c:
+        answer = await c.get("brand-gating", "/approval-requests", params)
+    rows = [r for r in answer["requests"] if only is None or r["request_id"] == only]
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))
         return
@@ -232,11 +242,14 @@ def load(path: Path) -> None:
 def rebuild_command() -> None:
     """Rebuild the registry from its history (operators: after a restore, or to check the projection)."""
 
-    async def go() -> int:
-        async with connect.database(stackfile.resolve()) as pool, pool.acquire() as conn:
-            return await rebuild(conn)
-
-    click.echo(f"registry rebuilt from {asyncio.run(go())} event(s)")
+    env = {**os.environ, **stackfile.resolve().as_env()}
+    done = subprocess.run(
+        [sys.executable, "-m", "asinflow_brand_gating", "rebuild"], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise click.ClickException(f"the brand-gating service's rebuild failed: {done.stderr.strip()[-2000:]}")
+    replayed = json.loads(done.stdout)["replayed"]
+    click.echo(f"registry rebuilt from {replayed} event(s)")
 
 
 @brand_group.command("history")
@@ -246,8 +259,10 @@ def history(brand: str, as_json: bool) -> None:
     """Every registry event about BRAND, applied or refused, in order."""
 
     async def fetch() -> list[dict[str, Any]]:
-        async with connect.database(stackfile.resolve()) as pool:
-            return await history_of(pool, brand_key(brand))
+        async with client.connected() as c:
+            answer = await c.get("brand-gating", f"/brands/{client.segment(brand)}/history")
+        events: list[dict[str, Any]] = answer["events"]
+        return events
 
     rows = asyncio.run(fetch())
     if as_json:
@@ -255,4 +270,5 @@ def history(brand: str, as_json: bool) -> None:
         return
     for r in rows:
         outcome = "applied" if r["applied"] else f"refused: {r['reason']}"
-        click.echo(f"{r['recorded_at']:%Y-%m-%d %H:%M:%S}  {r['event_type']}  {json.dumps(r['body'])}  {outcome}")
+        when = r["recorded_at"][:19].replace("T", " ")
+        click.echo(f"{when}  {r['event_type']}  {json.dumps(r['body'])}  {outcome}")

@@ -1,4 +1,4 @@
-"""``asinflow catalog show ASIN``."""
+"""``asinflow catalog show ASIN``: the catalog service's answer (``GET /items/{asin}``)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import sys
 from typing import Any
 
 import click
-from asinflow_catalog.adapters.postgres import item_view
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client
 
 
 @click.group("catalog")
@@ -25,8 +24,9 @@ def show(asin: str, as_json: bool) -> None:
     """A catalog item: product data, GTINs, variation links and the offers on it."""
 
     async def main() -> dict[str, Any] | None:
-        async with connect.database(stackfile.resolve()) as pool:
-            return await item_view(pool, asin)
+        async with client.connected() as c:
+            item: dict[str, Any] | None = await c.get("catalog", f"/items/{client.segment(asin)}")
+            return item
 
     item = asyncio.run(main())
     if item is None:

@@ -1,5 +1,6 @@
-"""``asinflow listing show`` and ``asinflow listing illegal`` read the lifecycle ledger; ``asinflow listing delete``
-asks to close a listing (``listing.deletion-requested``, decided by the activation service)."""
+"""``asinflow listing show`` and ``asinflow listing illegal`` ask the lifecycle ledger (and activation, for
+buyability) over their routes; ``asinflow listing delete`` asks to close a listing (``listing.deletion-requested``,
+decided by the activation service, which says whether it refused it)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,19 @@ import asyncio
 import json
 import sys
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import click
-from asinflow_activation.adapters.postgres import SCHEMA as ACTIVATION
-from asinflow_activation.adapters.postgres import listing_activation
 from asinflow_contracts import topics
 from asinflow_contracts.events import ListingDeletionRequested
 from asinflow_contracts.ids import listing_id
-from asinflow_lifecycle_ledger.adapters import queries
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client, stackfile
 from asinflow_cli.publishing import publish_and_wait
 from asinflow_cli.render import listing_text
+from asinflow_cli.roster import schema_of
+
+ACTIVATION = schema_of("activation")
 
 
 @click.group("listing")
@@ -36,11 +36,11 @@ def show(seller_id: str, sku: str, as_json: bool) -> None:
     """State, ASIN, issues and history of one listing; buyability, violations and refused attempts."""
 
     async def main() -> dict[str, Any] | None:
-        async with connect.database(stackfile.resolve()) as pool:
-            view = await queries.listing_view(pool, seller_id, sku)
+        async with client.connected() as c:
+            path = f"/listings/{client.segment(seller_id)}/{client.segment(sku)}"
+            view: dict[str, Any] | None = await c.get("lifecycle-ledger", path)
             if view is not None:
-                today = datetime.now(UTC).date()
-                view["activation"] = await listing_activation(pool, listing_id(seller_id, sku), today)
+                view["activation"] = await c.get("activation", f"/listings/{listing_id(seller_id, sku)}")
             return view
 
     view = asyncio.run(main())
@@ -57,8 +57,10 @@ def illegal(limit: int, as_json: bool) -> None:
     """Transitions the state machine refused (most recent first)."""
 
     async def main() -> list[dict[str, Any]]:
-        async with connect.database(stackfile.resolve()) as pool:
-            return await queries.illegal_transitions(pool, limit)
+        async with client.connected() as c:
+            answer = await c.get("lifecycle-ledger", "/illegal-transitions", {"limit": str(limit)})
+        rows: list[dict[str, Any]] = answer["transitions"]
+        return rows
 
     rows = asyncio.run(main())
     if as_json:
@@ -100,8 +102,6 @@ def delete(seller_id: str, sku: str, requested_by: str | None, reason: str) -> N
 
 async def _refusal(event_id: uuid.UUID) -> str | None:
     """Why activation refused the request ``event_id``, or None when it applied it."""
-    async with connect.database(stackfile.resolve()) as pool:
-        reason = await pool.fetchval(
-            f"SELECT reason FROM {ACTIVATION}.refusals WHERE event_id = $1 ORDER BY seq DESC LIMIT 1", event_id
-        )
-    return None if reason is None else str(reason)
+    async with client.connected() as c:
+        refusal = await c.get("activation", f"/refusals/{event_id}")
+    return None if refusal is None else str(refusal["reason"])

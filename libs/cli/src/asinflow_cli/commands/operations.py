@@ -1,16 +1,16 @@
-"""Live listings: ``asinflow inventory set`` and ``asinflow policy report|reactivate|decide``."""
+"""Live listings: ``asinflow inventory set`` and ``asinflow policy report|reactivate|decide``. Each publishes the
+event an upstream system would; what it shows afterwards is the activation service's answer (``GET
+/listings/{listing_id}``, ``GET /reactivation-requests/{request_id}``)."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import click
-from asinflow_activation.adapters.postgres import SCHEMA as ACTIVATION
-from asinflow_activation.adapters.postgres import listing_activation
 from asinflow_contracts import limits, topics
 from asinflow_contracts.events import (
     Enforcement,
@@ -23,13 +23,24 @@ from asinflow_contracts.events import (
 )
 from asinflow_contracts.ids import listing_id
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client, stackfile
 from asinflow_cli.publishing import publish_and_wait
+from asinflow_cli.roster import schema_of
+
+ACTIVATION = schema_of("activation")
 
 
 async def _activation_view(seller_id: str, sku: str) -> dict[str, Any] | None:
-    async with connect.database(stackfile.resolve()) as pool:
-        return await listing_activation(pool, listing_id(seller_id, sku), datetime.now(UTC).date())
+    async with client.connected() as c:
+        view: dict[str, Any] | None = await c.get("activation", f"/listings/{listing_id(seller_id, sku)}")
+        return view
+
+
+async def _request(request_id: str) -> dict[str, Any] | None:
+    """A reactivation request as activation answers it: listing, seller, SKU, status, and why when refused."""
+    async with client.connected() as c:
+        found: dict[str, Any] | None = await c.get("activation", f"/reactivation-requests/{client.segment(request_id)}")
+        return found
 
 
 def _show(view: dict[str, Any] | None) -> None:
@@ -142,16 +153,10 @@ def policy_reactivate(
 
 
 async def _request_outcome(request_id: str) -> tuple[str, str | None]:
-    async with connect.database(stackfile.resolve()) as pool:
-        row = await pool.fetchrow(
-            f"""SELECT r.status, r.listing_id, (SELECT reason FROM {ACTIVATION}.refusals f
-                  WHERE f.listing_id = r.listing_id ORDER BY seq DESC LIMIT 1) AS reason
-                FROM {ACTIVATION}.requests r WHERE request_id = $1""",
-            request_id,
-        )
-    if row is None:
+    found = await _request(request_id)
+    if found is None:
         return "UNKNOWN", None
-    return row["status"], row["reason"] if row["status"] == "REFUSED" else None
+    return str(found["status"]), found["reason"]
 
 
 @policy_group.command("decide")
@@ -163,13 +168,10 @@ def policy_decide(request_id: str, approve: bool, decided_by: str, note: str) ->
     """Approve or reject a reactivation request."""
 
     async def listing_of_request() -> tuple[str, str] | None:
-        async with connect.database(stackfile.resolve()) as pool:
-            row = await pool.fetchrow(
-                f"""SELECT l.seller_id, l.sku FROM {ACTIVATION}.requests r JOIN {ACTIVATION}.listings l
-                    USING (listing_id) WHERE r.request_id = $1""",
-                request_id,
-            )
-        return (row["seller_id"], row["sku"]) if row else None
+        found = await _request(request_id)
+        if found is None or found["seller_id"] is None:
+            return None
+        return str(found["seller_id"]), str(found["sku"])
 
     target = asyncio.run(listing_of_request())
     if target is None:

@@ -1,43 +1,25 @@
-"""``asinflow orphans``: events that wait for something that has not come, with the reason."""
+"""``asinflow orphans``: events that wait for something that has not come, with the reason, as their services
+answer (the lifecycle ledger's ``GET /orphans``, brand gating's ``GET /orphans``)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import sys
 from typing import Any
 
-import asyncpg
 import click
-from asinflow_brand_gating.adapters import postgres as registry
-from asinflow_lifecycle_ledger.adapters import queries as ledger
-from asinflow_lifecycle_ledger.handlers import ORPHAN_AFTER_S
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client
 
 
-async def collect(pool: asyncpg.Pool, older_than_s: float) -> list[dict[str, Any]]:
+async def collect(c: client.Client, older_than_s: float | None) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    with contextlib.suppress(asyncpg.UndefinedTableError):
-        found += await ledger.orphans(pool)
-    try:
-        rows = await registry.waiting_since(pool, older_than_s)
-    except asyncpg.UndefinedTableError:
-        rows = []
-    for r in rows:
-        need, _, key = str(r["waiting_for"]).partition(":")
-        found.append(
-            {
-                "service": "brand-gating",
-                "event_id": str(r["event_id"]),
-                "event_type": r["event_type"],
-                "brand_key": r["brand_key"],
-                "waiting_for": r["waiting_for"],
-                "since": r["recorded_at"].isoformat(timespec="seconds"),
-                "reason": f"waits for {need} {key!r}, which is not in the registry",
-            }
-        )
+    ledger = await c.get("lifecycle-ledger", "/orphans")
+    found += ledger["orphans"]
+    params = None if older_than_s is None else {"older_than_s": str(older_than_s)}
+    registry = await c.get("brand-gating", "/orphans", params)
+    found += registry["orphans"]
     return found
 
 
@@ -46,17 +28,16 @@ async def collect(pool: asyncpg.Pool, older_than_s: float) -> list[dict[str, Any
 @click.option(
     "--older-than",
     type=click.FloatRange(min=0),
-    default=ORPHAN_AFTER_S,
-    show_default=True,
-    help="Registry events waiting longer than this many seconds (the ledger marks its own after "
-    "ASINFLOW_LEDGER_ORPHAN_AFTER_S).",
+    default=None,
+    help="Registry events waiting longer than this many seconds (default: the brand-gating service's, 600; the "
+    "ledger marks its own after ASINFLOW_LEDGER_ORPHAN_AFTER_S).",
 )
-def orphans(as_json: bool, older_than: float) -> None:
+def orphans(as_json: bool, older_than: float | None) -> None:
     """Events parked for a cause that never came (exit 1 when there are any)."""
 
     async def main() -> list[dict[str, Any]]:
-        async with connect.database(stackfile.resolve()) as pool:
-            return await collect(pool, older_than)
+        async with client.connected() as c:
+            return await collect(c, older_than)
 
     found = asyncio.run(main())
     for o in found:

@@ -1,4 +1,5 @@
-"""``asinflow publish FILE.jsonl``: per-line errors with line numbers, progress, or ``--preview`` (dry run)."""
+"""``asinflow publish FILE.jsonl``: per-line errors with line numbers, progress, or ``--preview`` (dry run: every
+line through the running services' previews, ``asinflow_cli.preview``)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,11 @@ def report_problems(lines: list[FeedLine]) -> int:
 
 @click.command("publish")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--preview", is_flag=True, help="Apply schema and identifier rules locally; publish nothing.")
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Ask the running services what each line would become (every check, no effect); publish nothing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="With --preview: print the report as JSON.")
 def publish(file: Path, preview: bool, as_json: bool) -> None:
     """Publish a JSON Lines feed of listing.proposed v1 events."""
@@ -62,9 +67,12 @@ def publish(file: Path, preview: bool, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     skipped = report_problems(lines)
     if preview:
-        from asinflow_cli.preview import preview_report  # the identifier rules and the ledger's report: only here
+        from asinflow_cli.preview import PreviewUnavailable, preview_report  # the owners' previews: only here
 
-        result: dict[str, Any] = asyncio.run(preview_report(lines))
+        try:
+            result: dict[str, Any] = asyncio.run(preview_report(lines))
+        except PreviewUnavailable as exc:
+            raise click.ClickException(str(exc)) from exc
         click.echo(json.dumps(result, indent=2) if as_json else report_text(result))
         sys.exit(1 if skipped else 0)
     sent = asyncio.run(publish_feed(stackfile.resolve(), lines, show_progress=len(lines) >= PROGRESS_FROM))

@@ -1,4 +1,6 @@
-"""``asinflow quota show|restore`` and ``asinflow sales record`` (DESIGN §6)."""
+"""``asinflow quota show|restore`` and ``asinflow sales record`` (DESIGN §6). ``quota show`` prints the
+creation-quota service's own answer (``GET /sellers/{seller_id}/quota``: its settings, its clock, its counters);
+the CLI computes nothing of it."""
 
 from __future__ import annotations
 
@@ -12,27 +14,19 @@ from typing import Any
 import click
 from asinflow_contracts import limits, topics
 from asinflow_contracts.events import CreationRightsRestored, SellerSalesRecorded
-from asinflow_creation_quota.adapters.postgres import SCHEMA as QUOTA
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client, stackfile
 from asinflow_cli.publishing import publish_and_wait
+from asinflow_cli.roster import schema_of
+
+QUOTA = schema_of("creation-quota")
 
 
-async def _view(seller_id: str, at: datetime) -> dict[str, Any]:
-    # Redis and the quota service's settings and view: `quota show` only (`sales record` and `restore` publish).
-    from asinflow_creation_quota.adapters.redis_quota import QuotaStore
-    from asinflow_creation_quota.config import QuotaSettings
-    from asinflow_creation_quota.seller_state import quota_view
-    from asinflow_runtime.cache import create_redis
-
-    settings = stackfile.resolve()
-    assert settings.redis_url
-    redis = create_redis(settings.redis_url)
-    try:
-        async with connect.database(settings) as pool:
-            return await quota_view(pool, QuotaStore(redis), QuotaSettings(), seller_id, at)
-    finally:
-        await redis.aclose()
+async def _view(seller_id: str, at: datetime | None) -> dict[str, Any]:
+    params = {"at": at.isoformat()} if at else None
+    async with client.connected() as c:
+        view: dict[str, Any] = await c.get("creation-quota", f"/sellers/{client.segment(seller_id)}/quota", params)
+    return view
 
 
 def _print(view: dict[str, Any], as_json: bool) -> None:
@@ -63,12 +57,12 @@ def quota_group() -> None:
     "--at",
     type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
     default=None,
-    help="Evaluate at this UTC instant instead of now.",
+    help="Evaluate at this UTC instant instead of the service's now.",
 )
 def show(seller_id: str, as_json: bool, at: datetime | None) -> None:
-    """The seller's limit this week, units used, withdrawal and when capacity resets, with the function."""
-    instant = at.replace(tzinfo=UTC) if at else datetime.now(UTC)
-    _print(asyncio.run(_view(seller_id, instant)), as_json)
+    """The seller's limit this week, units used, withdrawal and when capacity resets, with the function, as the
+    creation-quota service answers them."""
+    _print(asyncio.run(_view(seller_id, at.replace(tzinfo=UTC) if at else None)), as_json)
 
 
 @quota_group.command("restore")

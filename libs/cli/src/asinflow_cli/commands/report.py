@@ -1,4 +1,5 @@
-"""``asinflow report BATCH_ID``: the feed processing report."""
+"""``asinflow report BATCH_ID``: the feed processing report, as the lifecycle ledger answers it
+(``GET /feeds/{batch_id}/report``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ import sys
 from typing import Any
 
 import click
-from asinflow_lifecycle_ledger.adapters import queries
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client
 from asinflow_cli.render import report_text
-from asinflow_cli.roster import SETTLED_STATES
 
 
 @click.command("report")
@@ -21,12 +20,13 @@ from asinflow_cli.roster import SETTLED_STATES
 def report(batch_id: str, as_json: bool) -> None:
     """Per line: SKU, state and issues; then the summary."""
 
-    async def main() -> dict[str, Any]:
-        async with connect.database(stackfile.resolve()) as pool:
-            return await queries.batch_report(pool, batch_id, SETTLED_STATES)
+    async def main() -> dict[str, Any] | None:
+        async with client.connected() as c:
+            found: dict[str, Any] | None = await c.get("lifecycle-ledger", f"/feeds/{client.segment(batch_id)}/report")
+            return found
 
     result = asyncio.run(main())
-    if not result["items"]:
+    if result is None or not result["items"]:
         click.echo(f"no listings for batch {batch_id!r}", err=True)
         sys.exit(1)
     click.echo(json.dumps(result, indent=2) if as_json else report_text(result))

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from asinflow_lifecycle_ledger.adapters import queries
+from asinflow_contracts.reports import summarise
 from asinflow_runtime.embedded import EmbeddedStack
 from asinflow_runtime.embedded.stack import DataDirInUse
 from asinflow_runtime.settings import InfraSettings
 
-from asinflow_cli import connect, stackfile
+from asinflow_cli import client, connect, stackfile
 from asinflow_cli.commands.publish import publish_feed, report_problems
 from asinflow_cli.feed import FeedFileError, FeedLine, read_feed_file
 from asinflow_cli.registry_file import RegistryFileError, RegistryLine, publish_registry, read_registry
@@ -43,17 +43,32 @@ async def wait_settled(
     supervisor's watch, so the wait goes on; only a crash loop (raised by the watch) ends it early."""
     async with connect.database(settings) as pool:
         await sup.wait_ready(pool)
+    async with client.connected(settings) as ledger:
         deadline = time.monotonic() + timeout
         while True:
-            rows = await queries.proposals_state(pool, ids)
+            rows = await proposals_state(ledger, ids)
             settled = [r for r in rows if r["state"] in SETTLED_STATES]
             if len(settled) == len(ids) or time.monotonic() > deadline:
                 return {"rows": rows, "settled": len(settled)}
             await asyncio.sleep(0.2)
 
 
+#: Proposals asked about in one request (the ledger answers at most 10,000 at a time).
+PROPOSALS_PER_REQUEST = 5_000
+
+
+async def proposals_state(ledger: client.Client, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """The state of the versions the proposals ``ids`` started, as the ledger answers (those it has seen)."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), PROPOSALS_PER_REQUEST):
+        chunk = [str(i) for i in ids[start : start + PROPOSALS_PER_REQUEST]]
+        answer = await ledger.post("lifecycle-ledger", "/proposals/states", {"proposal_ids": chunk})
+        rows += answer["proposals"]
+    return rows
+
+
 def summary(rows: list[dict[str, Any]], expected: int, elapsed: float) -> dict[str, Any]:
-    result = queries.summarise(rows, SETTLED_STATES)
+    result = summarise(rows, SETTLED_STATES)
     return {"listings": expected, **result, "elapsed_s": round(elapsed, 2)}
 
 
