@@ -42,10 +42,10 @@ async def preview_report(lines: list[FeedLine]) -> dict[str, Any]:
 
             answers = await asyncio.gather(*(one(line) for line in readable))
     except (NotConfigured, OwnerUnavailable, OSError) as exc:
+        hint = "." if isinstance(exc, NotConfigured) else "; is `asinflow run` still running?"
         raise PreviewUnavailable(
-            f"publish --preview asks the running services (the same previews as the listings API's PUT "
-            f"?mode=preview) and cannot: {exc}. Start `asinflow run` (or set KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL "
-            "and REDIS_URL to a running stack); nothing was published."
+            "no preview: publish --preview asks the running services (the same previews as the listings API's "
+            f"PUT ?mode=preview) and cannot reach them: {exc}{hint} Nothing was published."
         ) from exc
     items = [
         {

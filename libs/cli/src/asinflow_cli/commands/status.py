@@ -98,7 +98,8 @@ def status(as_json: bool) -> None:
         for r in rows:
             c = r["counters"]
             shown = ("consumed", "applied", "duplicates", "dead_lettered", "outbox_pending", "outbox_failed")
-            counters = " ".join(f"{k}={c[k]}" for k in shown if c.get(k) or k in ("consumed", "applied"))
+            # the listings API consumes nothing: its heartbeat has no consumer counters
+            counters = " ".join(f"{k}={c[k]}" for k in shown if c.get(k) or (k in ("consumed", "applied") and k in c))
             click.echo(f"{r['service']:<24} {'ready' if r['ready'] else 'NOT READY':<10} {counters}")
             if r["reason"]:
                 click.echo(f"{'':<24} {r['reason']}")
