@@ -1,5 +1,6 @@
-"""Previews over HTTP (issue 13, item 1's groundwork): each service answers its own decision for a proposal,
-without effects, from its own read model; asked in pipeline order they say what the pipeline then does. Five
+"""Previews over HTTP (issue 13): each service answers its own decision for a proposal, without effects, from its
+own read model; the listings API asks them in pipeline order (`PUT …?mode=preview`) and says what the pipeline then
+does. Five
 proposals — an invalid check digit, a stranger's new ASIN for a registry brand (5461), another brand's GS1 prefix
 (8572), an offer on an existing ASIN, one over the seller's weekly limit — are previewed, then published: each ends
 exactly as its preview said, and the previews recorded nothing."""
@@ -23,7 +24,7 @@ from tests.support.listings import (
     wait_for,
     wait_for_proposal,
 )
-from tests.support.previews import preview_pipeline
+from tests.support.previews import preview_pipeline, submit
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +67,7 @@ async def footprint(pool) -> dict[str, int]:
     return {t: await pool.fetchval(f"SELECT count(*) FROM {t}") for t in tables}
 
 
-async def test_previews_say_what_the_pipeline_then_decides(services, producer, pool) -> None:
+async def test_previews_say_what_the_pipeline_then_decides(services, api, producer, pool) -> None:
     maker, buyer, flooder, stranger, other = (seller() for _ in range(5))
     existing = new_product(maker, "ORIGINAL", 0)
     await publish_proposal(producer, existing)
@@ -86,7 +87,7 @@ async def test_previews_say_what_the_pipeline_then_decides(services, producer, p
         "throttled": {**existing, "seller_id": flooder, "sku": "ONE-TOO-MANY"},
     }
     before = await footprint(pool)
-    previews = {name: await preview_pipeline(services, data) for name, data in cases.items()}
+    previews = {name: await preview_pipeline(api, pool, data) for name, data in cases.items()}
     assert await footprint(pool) == before, "previews record nothing"
 
     expected = {
@@ -118,13 +119,14 @@ async def test_previews_say_what_the_pipeline_then_decides(services, producer, p
     assert placed == previews["offer"]["asin"]
 
 
-async def test_a_new_asin_is_previewed_with_the_very_asin_the_catalog_then_mints(services, producer, pool) -> None:
+async def test_a_new_asin_is_previewed_with_the_very_asin_the_catalog_then_mints(services, api, producer, pool) -> None:
     s = seller()
     data = new_product(s, "MINT-ME", 0, quantity=0)
-    found = await preview_pipeline(services, data)
+    found = await preview_pipeline(api, pool, data)
     assert found["state"] == "inactive" and found["steps"]["catalog"]["outcome"] == "mint"
     assert found["steps"]["activation"]["reason"] == "OUT_OF_STOCK"
-    proposal_id = await publish_proposal(producer, data)
+    proposal_id = await submit(api, pool, data)  # what an integrator does after the preview: the same bytes
+    assert proposal_id == found["answer"]["proposal_id"]
     state, _ = await wait_for_proposal(pool, proposal_id, SETTLED, timeout=60)
     assert state == "inactive"
     asin = await pool.fetchval("SELECT asin FROM ledger.versions WHERE proposal_id = $1", proposal_id)

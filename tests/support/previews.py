@@ -1,41 +1,54 @@
-"""A proposal previewed the way the listings API will preview it: each service's own ``POST /preview`` over HTTP,
-in pipeline order, each given what the one before would pass on. No service records or emits anything."""
+"""A proposal previewed through the listings API (``PUT /listings/{seller}/{sku}?mode=preview`` with the seller's own
+key): the API asks each owner's ``POST /preview`` in pipeline order; nothing is recorded or emitted."""
 
 from __future__ import annotations
 
-import json
+import urllib.parse
 from typing import Any
 
-from asinflow_runtime.service import ServiceRuntime
+import asyncpg
+from asinflow_apikeys import store
+from asinflow_listings_api.bootstrap import ApiRuntime
 
-from tests.support.http import ok, post
+from tests.support.http import call
+
+_keys: dict[str, str] = {}
 
 
-async def preview_pipeline(services: dict[str, ServiceRuntime], data: dict[str, Any]) -> dict[str, Any]:
-    """``{"state", "codes", "asin", "steps"}``: the state the pipeline would leave the proposal in (rejected,
-    throttled, active, inactive, suppressed, waiting_for_parent), the codes of the issues it would carry, the
-    ASIN, and every service's answer by service name."""
-    steps: dict[str, Any] = {}
+async def seller_key(pool: asyncpg.Pool, seller_id: str) -> str:
+    """A seller key for ``seller_id`` (one per seller and test session)."""
+    if seller_id not in _keys:
+        async with pool.acquire() as conn:
+            _keys[seller_id] = (await store.create(conn, "seller", seller_id, label="previews")).token
+    return _keys[seller_id]
 
-    async def ask(service: str, body: Any) -> dict[str, Any]:
-        steps[service] = await ok(post(services[service], "/preview", body))
-        return dict(steps[service])
 
-    def end(state: str, answer: dict[str, Any], asin: str | None = None) -> dict[str, Any]:
-        return {"state": state, "codes": [i["code"] for i in answer["issues"]], "asin": asin, "steps": steps}
+def _path(data: dict[str, Any]) -> str:
+    seller_id, sku = (urllib.parse.quote(data[k], safe="") for k in ("seller_id", "sku"))
+    return f"/listings/{seller_id}/{sku}"
 
-    validation = await ask("identifier-validation", json.dumps(data).encode())
-    if validation["outcome"] != "validated":
-        return end(validation["outcome"], validation)
-    matching = await ask("duplicate-matching", validation["passes_on"])
-    if matching["outcome"] == "rejected":
-        return end("rejected", matching)
-    gating = await ask("brand-gating", matching["passes_on"])
-    if gating["outcome"] == "rejected":
-        return end("rejected", gating)
-    quota = await ask("creation-quota", {"listing": gating["passes_on"]})
-    if quota["outcome"] != "granted":
-        return end(quota["outcome"], quota)
-    catalog = await ask("catalog", quota["passes_on"])
-    activation = await ask("activation", catalog["passes_on"])
-    return end(activation["state"], gating, catalog["asin"])
+
+async def submit(api: ApiRuntime, pool: asyncpg.Pool, data: dict[str, Any]) -> str:
+    """``PUT`` the proposal with the seller's key; its proposal id (202)."""
+    body = {k: v for k, v in data.items() if k not in ("seller_id", "sku")}
+    headers = {"Authorization": f"Bearer {await seller_key(pool, data['seller_id'])}"}
+    status, answer = await call("PUT", f"{api.url}{_path(data)}", body, headers)
+    assert status == 202, (status, answer)
+    return str(answer["proposal_id"])
+
+
+async def preview_pipeline(api: ApiRuntime, pool: asyncpg.Pool, data: dict[str, Any]) -> dict[str, Any]:
+    """``{"state", "codes", "asin", "steps", "answer"}``: the state the pipeline would leave the proposal in
+    (rejected, throttled, active, inactive, suppressed, waiting_for_parent), the codes of every issue it would
+    carry, the ASIN, every owner's answer by service name, and the API's whole answer."""
+    body = {k: v for k, v in data.items() if k not in ("seller_id", "sku")}
+    headers = {"Authorization": f"Bearer {await seller_key(pool, data['seller_id'])}"}
+    status, answer = await call("PUT", f"{api.url}{_path(data)}?mode=preview", body, headers)
+    assert status == 200, (status, answer)
+    return {
+        "state": answer["outcome"],
+        "codes": [i["code"] for i in answer["issues"]],
+        "asin": answer["asin"],
+        "steps": {stage["service"]: stage["answer"] for stage in answer["stages"]},
+        "answer": answer,
+    }
