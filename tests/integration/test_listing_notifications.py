@@ -36,7 +36,7 @@ from pydantic import BaseModel
 
 from tests.support.cli import asinflow
 from tests.support.ledger import asin_of, transitions
-from tests.support.listings import ledger_issues, proposal, publish_proposal, seller, wait_for_state
+from tests.support.listings import ledger_issues, proposal, publish_proposal, seller, wait_for, wait_for_state
 
 pytestmark = pytest.mark.integration
 
@@ -158,6 +158,10 @@ async def test_a_subscriber_follows_status_and_issues_through_a_listings_life(
             request_id=f"R-{s}", seller_id=s, sku=sku, root_cause_fix="invoices from the brand"
         )
         await send(producer, topics.REACTIVATION_REQUESTED, s, sku, request)
+        # the operator decides a request it has seen (a decision for a request not recorded yet is refused:
+        # the two travel on different topics, in no guaranteed order)
+        query = "SELECT status FROM activation.requests WHERE request_id = $1"
+        await wait_for(pool, query, f"R-{s}", predicate=lambda status: status == "PENDING")
         decision = ReactivationDecided(request_id=f"R-{s}", seller_id=s, sku=sku, approved=True, decided_by="op")
         await send(producer, topics.REACTIVATION_DECIDED, s, sku, decision)
         assert (await sub.statuses(6))[-1] == buyable_discoverable
