@@ -2,8 +2,8 @@
 `.asinflow/stack.env`, and nothing is left running after Ctrl-C or even `kill -9`. Ctrl-C is sent the way a
 terminal sends it: SIGINT to the whole foreground process group, and no service log ends in a traceback.
 
-The slower journeys (a service killed, a crash loop, `run` killed mid-feed, restarts on kept data) are in
-test_run_supervision.py, marked `faults`."""
+The slower journeys (`run` itself killed with kill -9 here; a service killed, a crash loop, `run` killed mid-feed,
+restarts on kept data in test_run_supervision.py) are marked `faults` (`make test-faults`)."""
 
 from __future__ import annotations
 
@@ -146,6 +146,7 @@ async def test_run_processes_the_sample_feed_serves_other_commands_and_stops_cle
             proc.kill()
 
 
+@pytest.mark.faults  # 27 s, most of it starting the stack; `make test-faults`
 async def test_servers_and_services_die_with_a_killed_run(tmp_path) -> None:
     proc = start_run(tmp_path)
     try:
