@@ -43,10 +43,19 @@ async def wait_settled(
     supervisor's watch, so the wait goes on; only a crash loop (raised by the watch) ends it early."""
     async with connect.database(settings) as pool:
         await sup.wait_ready(pool)
+    from asinflow_runtime.owners import OwnerUnavailable
+
     async with client.connected(settings) as ledger:
         deadline = time.monotonic() + timeout
+        rows: list[dict[str, Any]] = []
         while True:
-            rows = await proposals_state(ledger, ids)
+            try:
+                rows = await proposals_state(ledger, ids)
+            except OwnerUnavailable:  # the ledger is being restarted by the supervisor: ask again
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
+                continue
             settled = [r for r in rows if r["state"] in SETTLED_STATES]
             if len(settled) == len(ids) or time.monotonic() > deadline:
                 return {"rows": rows, "settled": len(settled)}
