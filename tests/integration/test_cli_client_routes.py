@@ -78,6 +78,35 @@ async def test_brand_gating_answers_requests_history_and_each_events_outcome(ser
         assert status in (400, 422) and body["error"], (path, query, status, body)
 
 
+async def test_approval_requests_filter_by_brand_key_and_seller_and_page_by_request_id(
+    services, producer, pool
+) -> None:
+    gating = services["brand-gating"]
+    owner, first, second = seller(), seller(), seller()
+    brand = f"Pagebrand {uuid.uuid4().hex[:8]}"
+    registered = BrandRegistered(brand=brand, owner_seller_id=owner)
+    assert (await registry_event(producer, pool, topics.BRAND_REGISTERED, registered))[0]
+    ids = sorted(f"AR-{uuid.uuid4().hex[:10].upper()}" for _ in range(3))
+    for request_id, who in zip(ids, (first, second, first), strict=True):
+        asked = BrandApprovalRequested(
+            request_id=request_id, brand=brand, seller_id=who, evidence=ApprovalEvidence(title="A kettle")
+        )
+        assert (await registry_event(producer, pool, topics.BRAND_APPROVAL_REQUESTED, asked))[0]
+    key = brand_key(brand)
+
+    every = await ok(get(gating, "/approval-requests", brand_key=key))
+    assert [r["request_id"] for r in every["requests"]] == ids
+    assert {r["brand_key"] for r in every["requests"]} == {key}
+    mine = await ok(get(gating, "/approval-requests", brand_key=key, seller_id=first))
+    assert [r["request_id"] for r in mine["requests"]] == [ids[0], ids[2]]
+    page = await ok(get(gating, "/approval-requests", brand_key=key, limit=2))
+    assert [r["request_id"] for r in page["requests"]] == ids[:2]
+    rest = await ok(get(gating, "/approval-requests", brand_key=key, limit=2, after=ids[1]))
+    assert [r["request_id"] for r in rest["requests"]] == ids[2:]
+    status, body = await get(gating, "/approval-requests", brand_key=key, limit=0)
+    assert status in (400, 422) and body["error"]
+
+
 async def test_activation_answers_requests_and_refusals(services, infra, producer, pool) -> None:
     activation = services["activation"]
     s = seller()

@@ -7,8 +7,9 @@
   how to ask for approval, and the brand's GS1 prefixes (``preview.Restrictions``).
 - ``GET /orphans[?older_than_s=…]``: registry events waiting longer than that (default 600 s) for what they
   need (a brand, a request, an authorisation), with the reason (``asinflow orphans`` lists them too).
-- ``GET /approval-requests[?brand=…&status=…]``: approval requests (of a brand, in a status) with what each one
-  lacks (``asinflow brand requests``).
+- ``GET /approval-requests[?brand=…|brand_key=…&seller_id=…&status=…&after=…&limit=…]``: approval requests (of a
+  brand, a seller, in a status; paged by request id) with what each one lacks (``asinflow brand requests``, the
+  listings API).
 - ``GET /brands/{brand}/history``: every registry event about the brand, applied or refused, in order
   (``asinflow brand history``).
 - ``GET /registry-events/{event_id}``: whether one registry event was applied, and why not (the ``asinflow brand``
@@ -80,10 +81,14 @@ class Orphans(BaseModel):
 class RequestsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    brand: Name | None = Field(default=None, description="Only this brand's requests.")
+    brand: Name | None = Field(default=None, description="Only this brand's requests (any spelling).")
+    brand_key: Name | None = Field(default=None, description="Only the requests of the brand with this key.")
+    seller_id: Id | None = Field(default=None, description="Only this seller's requests.")
     status: Literal["incomplete", "pending", "approved", "rejected"] | None = Field(
         default=None, description="Only requests in this status."
     )
+    after: Id | None = Field(default=None, description="Cursor: requests whose id sorts after this one.")
+    limit: int | None = Field(default=None, ge=1, le=10_000, description="At most this many (default: all).")
 
 
 class ApprovalRequest(BaseModel):
@@ -91,6 +96,7 @@ class ApprovalRequest(BaseModel):
 
     request_id: str = Field(description="The request.")
     brand: str = Field(description="The brand (as registered, else its key).")
+    brand_key: str = Field(description="The brand's key.")
     seller_id: str = Field(description="The seller asking.")
     skus: list[str] | None = Field(description="Only these SKUs (null: every SKU).")
     status: str = Field(description="incomplete, pending, approved or rejected.")
@@ -176,7 +182,10 @@ def routes(pool: asyncpg.Pool, handler: BatchHandler) -> list[BaseRoute]:
     async def get_requests(request: Request) -> ApprovalRequests:
         asked = http_json.query(request, RequestsQuery)
         async with http_json.read_only(pool) as conn:
-            rows = await queries.approval_requests(conn, brand_key(asked.brand) if asked.brand else None, asked.status)
+            key = brand_key(asked.brand) if asked.brand else asked.brand_key
+            rows = await queries.approval_requests(
+                conn, key, asked.status, seller_id=asked.seller_id, after=asked.after, limit=asked.limit
+            )
         return ApprovalRequests.model_validate({"requests": rows})
 
     async def get_history(request: Request) -> BrandHistory:

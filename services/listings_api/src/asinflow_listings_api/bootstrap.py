@@ -33,7 +33,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 
 from asinflow_listings_api.adapters.owners import HttpOwners, OwnerAnswer, directory
 from asinflow_listings_api.adapters.publisher import KafkaPublisher
-from asinflow_listings_api.adapters.readmodels import KafkaDeadLetters, PostgresApprovalRequests
+from asinflow_listings_api.adapters.readmodels import KafkaDeadLetters, OwnerApprovalRequests
 from asinflow_listings_api.app import Deps, Publisher, create_app
 from asinflow_listings_api.config import ApiSettings
 from asinflow_listings_api.domain.authorization import Principal, Role
@@ -90,7 +90,7 @@ class ApiRuntime:
             find_key,
             owners,
             KafkaPublisher(producer),
-            approval_requests=PostgresApprovalRequests(pool),
+            approval_requests=OwnerApprovalRequests(owners),
             dead_letters=KafkaDeadLetters(bootstrap, producer, pool),
         )
         app = create_app(deps, self._operations)

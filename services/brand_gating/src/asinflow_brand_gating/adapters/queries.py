@@ -29,16 +29,28 @@ async def history_of(pool: asyncpg.Connection | asyncpg.Pool, brand_key: str) ->
 
 
 async def approval_requests(
-    pool: asyncpg.Connection | asyncpg.Pool, brand_key: str | None, status: str | None
+    pool: asyncpg.Connection | asyncpg.Pool,
+    brand_key: str | None,
+    status: str | None,
+    *,
+    seller_id: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
+    """Approval requests matching every filter given, in request id order, after ``after``, at most ``limit``."""
     rows = await pool.fetch(
-        f"""SELECT q.request_id, coalesce(b.display, q.brand_key) AS brand, q.seller_id, q.skus, q.status,
-                   q.missing, q.decided_by, q.reason
+        f"""SELECT q.request_id, coalesce(b.display, q.brand_key) AS brand, q.brand_key, q.seller_id, q.skus,
+                   q.status, q.missing, q.decided_by, q.reason
               FROM {SCHEMA}.approval_requests q LEFT JOIN {SCHEMA}.brands b USING (brand_key)
              WHERE ($1::text IS NULL OR q.brand_key = $1) AND ($2::text IS NULL OR q.status = $2)
-             ORDER BY q.request_id""",
+               AND ($3::text IS NULL OR q.seller_id = $3) AND ($4::text IS NULL OR q.request_id > $4)
+             ORDER BY q.request_id
+             LIMIT $5""",
         brand_key,
         status,
+        seller_id,
+        after,
+        limit,
     )
     return [dict(r) for r in rows]
 

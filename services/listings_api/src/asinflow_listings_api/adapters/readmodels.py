@@ -1,8 +1,8 @@
-"""What the API reads besides the owners' routes: brand approval requests (brand gating's table, as
-``asinflow brand requests`` reads it: brand gating serves no route for them yet) and dead letters (the ``*.dlq``
-topics and ``ops.dead_letter_bodies``, as ``asinflow dlq`` does, through ``asinflow_runtime.dead_letters``).
+"""Read models the API pages through: brand approval requests (brand gating's own ``GET /approval-requests``, the
+route ``asinflow brand requests`` asks too) and dead letters (the ``*.dlq`` topics and ``ops.dead_letter_bodies``,
+as ``asinflow dlq`` reads them, through ``asinflow_runtime.dead_letters``: they belong to no one service).
 
-A store that cannot be read is ``OwnerUnavailable`` (503, naming it), as an owner that does not answer."""
+A store or owner that cannot be read is ``OwnerUnavailable`` (503, naming it)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,7 @@ from aiokafka.errors import KafkaError
 from asinflow_runtime import dead_letters
 from asinflow_runtime.dead_letters import Letter
 
-from asinflow_listings_api.adapters.owners import OwnerUnavailable
-
-#: Brand gating's schema (its migrations own the table; read only here).
-BRAND_GATING = "brand_gating"
+from asinflow_listings_api.adapters.owners import Owners, OwnerUnavailable
 
 
 class ApprovalRequests(Protocol):
@@ -37,35 +34,21 @@ class DeadLetters(Protocol):
         ...
 
 
-class PostgresApprovalRequests:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+class OwnerApprovalRequests:
+    """Brand gating's approval requests, as its ``GET /approval-requests`` answers them."""
+
+    def __init__(self, owners: Owners) -> None:
+        self.owners = owners
 
     async def find(
         self, *, brand_key: str | None, seller_id: str | None, status: str | None, after: str | None, limit: int
     ) -> list[dict[str, Any]]:
-        try:
-            rows = await self.pool.fetch(
-                f"""SELECT q.request_id, coalesce(b.display, q.brand_key) AS brand, q.brand_key, q.seller_id, q.skus,
-                           q.status, q.missing, q.decided_by, q.reason
-                      FROM {BRAND_GATING}.approval_requests q LEFT JOIN {BRAND_GATING}.brands b USING (brand_key)
-                     WHERE ($1::text IS NULL OR q.brand_key = $1) AND ($2::text IS NULL OR q.seller_id = $2)
-                       AND ($3::text IS NULL OR q.status = $3) AND ($4::text IS NULL OR q.request_id > $4)
-                     ORDER BY q.request_id LIMIT $5""",
-                brand_key,
-                seller_id,
-                status,
-                after,
-                limit,
-            )
-        except (asyncpg.PostgresError, OSError) as exc:
-            raise OwnerUnavailable(
-                "brand-gating", f"its approval requests cannot be read ({type(exc).__name__})"
-            ) from None
-        return [
-            {**dict(r), "skus": list(r["skus"]) if r["skus"] is not None else None, "missing": list(r["missing"])}
-            for r in rows
-        ]
+        given = {"brand_key": brand_key, "seller_id": seller_id, "status": status, "after": after, "limit": limit}
+        params = {k: str(v) for k, v in given.items() if v is not None}
+        answer = await self.owners.call("GET", "brand-gating", "/approval-requests", params=params)
+        if answer.status != 200:
+            raise OwnerUnavailable("brand-gating", f"its approval requests cannot be read: {answer.error}")
+        return list(answer.body["requests"])
 
 
 class KafkaDeadLetters:
