@@ -11,12 +11,9 @@ import uuid
 from typing import Any
 
 import click
-from asinflow_contracts import topics
-from asinflow_contracts.events import ListingDeletionRequested
 from asinflow_contracts.ids import listing_id
 
 from asinflow_cli import client, stackfile
-from asinflow_cli.publishing import publish_and_wait
 from asinflow_cli.render import listing_text
 from asinflow_cli.roster import schema_of
 
@@ -80,6 +77,11 @@ def illegal(limit: int, as_json: bool) -> None:
 def delete(seller_id: str, sku: str, requested_by: str | None, reason: str) -> None:
     """Close a created listing: its offer leaves its ASIN, it is neither buyable nor discoverable (status DELETED).
     Exit 1 when it is refused (not in the catalog, or deleted already). A new proposal of the SKU starts over."""
+    from asinflow_contracts import topics  # here: `listing show` needs neither the events nor a Kafka client
+    from asinflow_contracts.events import ListingDeletionRequested
+
+    from asinflow_cli.publishing import publish_and_wait
+
     request = ListingDeletionRequested(
         seller_id=seller_id, sku=sku, requested_by=requested_by or seller_id, reason=reason
     )
