@@ -40,6 +40,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "ReactivationDecisionBody": {"approved": True, "note": "fixed"},
     "QuotaRestoreBody": {"reason": "appeal granted"},
     "ReplayBody": {"all": True},
+    "BrandRegistrationBody": {"brand": "{brand}", "owner_seller_id": "{seller}"},
+    "BrandAuthorizationBody": {"seller_id": "{seller}", "skus": ["{sku}"]},
+    "BrandPrefixBody": {"prefix": "0614141"},
+    "ExemptionBody": {"sku": "{sku}", "seller_id": "{seller}"},
 }
 
 
@@ -68,7 +72,14 @@ def aimed_at(seller: str, sku: str, batch_id: str, brand: str, proposal: dict[st
     query parameter wherever one exists, the other query parameters a route needs to answer at all, a valid body
     (``BODIES``) naming ``seller`` and ``sku`` where a body names a listing."""
     calls = []
-    values = {"seller": seller, "sku": sku, "batch_id": batch_id, "brand": brand, "request_id": "R-1"}
+    values = {
+        "seller": seller,
+        "sku": sku,
+        "batch_id": batch_id,
+        "brand": brand,
+        "request_id": "R-1",
+        "exemption_id": "EX-1",
+    }
     for method, template, operation in operations():
         params = operation.get("parameters", [])
         path = template

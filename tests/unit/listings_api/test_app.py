@@ -40,6 +40,9 @@ OPERATORS_ONLY = {
     "/policy-violations",
     "/sellers/{seller}/quota/restore",
     "/listings/{seller}/{sku}/reactivation-requests/{request_id}/decision",
+    "/brands",
+    "/brands/{brand}/exemptions",
+    "/brands/{brand}/exemptions/{exemption_id}",
 }
 REQUESTS = [request_row("AR-1", "S-1"), request_row("AR-2", "S-2"), request_row("AR-3", "S-2", "Other")]
 
@@ -116,6 +119,7 @@ def test_an_operator_reaches_every_seller(api: tuple[TestClient, Owners, Recorde
         topics.POLICY_VIOLATION_REPORTED,
         topics.REACTIVATION_REQUESTED,
         topics.SELLER_CREATION_RESTORED,
+        *topics.BRAND_REGISTRY_TOPICS,
     }
 
 

@@ -80,3 +80,17 @@ def test_a_principal_is_bound_as_its_role_says() -> None:
         Principal("k", Role.SELLER)
     with pytest.raises(ValueError):
         Principal("k", Role.OPERATOR, "S-1")
+
+
+def test_the_brand_registry_rules() -> None:
+    """Registration and exemptions change the registry for every seller: operators; authorisations and GS1 prefixes
+    are the brand's owner's to give, as approval decisions are."""
+    assert {Action.REGISTER_BRAND, Action.GRANT_EXEMPTION, Action.REVOKE_EXEMPTION} <= set(OPERATOR_ONLY)
+    assert {Action.AUTHORIZE_BRAND_SELLER, Action.REVOKE_BRAND_SELLER, Action.REGISTER_BRAND_PREFIX} <= BRAND_OWNER
+    refused = authorize(SELLER, Action.GRANT_EXEMPTION, "S-1")
+    assert not refused.allowed and "without a GTIN" in refused.reason
+    refused = authorize(SELLER, Action.REGISTER_BRAND, "S-1")
+    assert not refused.allowed and "registry" in refused.reason
+    assert authorize(SELLER, Action.AUTHORIZE_BRAND_SELLER, "S-1").allowed  # S-1 owns the brand
+    refused = authorize(SELLER, Action.REVOKE_BRAND_SELLER, "S-2")
+    assert not refused.allowed and "owner" in refused.reason

@@ -1,6 +1,6 @@
-"""The operations the CLI has, over HTTP (brand approval requests, policy reports and reactivation, quota restores,
-dead letters): each publishes the event the CLI publishes, with the same key; the brand's owner decides for its
-brand; a seller files and reads only its own; bad input is a 4xx with a message."""
+"""The operations the CLI has, over HTTP (the brand registry, brand approval requests, policy reports and
+reactivation, quota restores, dead letters): each publishes the event the CLI publishes, with the same key; the
+brand's owner decides for its brand; a seller files and reads only its own; bad input is a 4xx with a message."""
 
 from __future__ import annotations
 
@@ -8,12 +8,19 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
+from asinflow_cli.commands.brand import exemption_id_for
 from asinflow_cli.registry_file import message_key as cli_registry_key
 from asinflow_contracts import topics
 from asinflow_contracts.events import (
     BrandApprovalDecided,
     BrandApprovalRequested,
+    BrandAuthorizationGranted,
+    BrandAuthorizationRevoked,
+    BrandPrefixRegistered,
+    BrandRegistered,
     CreationRightsRestored,
+    ExemptionGranted,
+    ExemptionRevoked,
     PolicyViolationReported,
     ReactivationDecided,
     ReactivationRequested,
@@ -266,3 +273,114 @@ def test_an_operator_lists_and_replays_dead_letters(api: Api) -> None:
     for path, method in (("/dead-letters", "GET"), ("/dead-letters/replay", "POST")):
         answer = api.client.request(method, path, json={"all": True}, headers=SELLER)
         assert answer.status_code == 403 and "every seller's messages" in answer.json()["error"]
+
+
+def test_an_operator_registers_a_brand_as_asinflow_brand_register_does(api: Api) -> None:
+    body = {"brand": "Halvard Audio", "owner_seller_id": "S-3"}
+    status, answer = api.post("/brands", body, OPERATOR)
+    assert status == 202, answer
+    topic, key, event, unique = api.one_sent()
+    assert isinstance(event, BrandRegistered)
+    assert (topic, event.brand, event.owner_seller_id, event.by) == (
+        topics.BRAND_REGISTERED,
+        "Halvard Audio",
+        "S-3",
+        "operator",
+    )
+    assert key == cli_registry_key(event) and unique  # a new event each time, as the CLI's
+    assert (answer["event"], answer["id"]) == (topic, key)
+    assert answer["location"] == "/restrictions?seller=S-3&brand=Halvard+Audio"
+    status, refused = api.post("/brands", body, SELLER)
+    assert status == 403 and refused["error"].startswith("only an operator may register a brand")
+    assert api.post("/brands", {"brand": "Halvard"}, OPERATOR)[0] == 422  # no owner
+    assert api.post("/brands", {**body, "by": "S-3"}, OPERATOR)[0] == 422  # who acts comes from the key
+    assert api.publisher.sent == []
+
+
+def test_the_brands_owner_or_an_operator_authorises_and_revokes_sellers(api: Api) -> None:
+    status, answer = api.post("/brands/Acme/authorizations", {"seller_id": "S-9", "skus": ["K-1"]}, SELLER)
+    assert status == 202, answer
+    topic, key, event, unique = api.one_sent()
+    assert isinstance(event, BrandAuthorizationGranted)
+    assert (topic, event.brand, event.seller_id, event.skus, event.by) == (
+        topics.BRAND_AUTHORIZATION_GRANTED,
+        "Acme",
+        "S-9",
+        ["K-1"],
+        "S-1",  # the owner's seller id: brand gating checks it owns the brand
+    )
+    assert key == cli_registry_key(event) and unique and answer["location"] == "/restrictions?seller=S-9&brand=Acme"
+    assert api.post("/brands/Other/authorizations", {"seller_id": "S-9"}, OPERATOR)[0] == 202
+    assert api.one_sent()[2].by == "operator"
+
+    answer = api.client.delete("/brands/Acme/authorizations/S-9?reason=expired", headers=SELLER)
+    assert answer.status_code == 202, answer.text
+    topic, key, event, unique = api.one_sent()
+    assert isinstance(event, BrandAuthorizationRevoked)
+    assert (topic, event.brand, event.seller_id, event.by, event.reason) == (
+        topics.BRAND_AUTHORIZATION_REVOKED,
+        "Acme",
+        "S-9",
+        "S-1",
+        "expired",
+    )
+    assert key == cli_registry_key(event) and unique
+    # another seller's brand, or one nobody registered: refused with the reason, nothing published
+    status, refused = api.post("/brands/Other/authorizations", {"seller_id": "S-1"}, SELLER)
+    assert status == 403 and "owner" in refused["error"] and "S-1" in refused["error"]
+    assert api.client.delete("/brands/Nobody/authorizations/S-9", headers=SELLER).status_code == 403
+    assert api.post("/brands/Acme/authorizations", {"seller_id": ""}, SELLER)[0] == 422
+    assert api.publisher.sent == []
+
+
+def test_the_brands_owner_registers_a_gs1_prefix(api: Api) -> None:
+    status, answer = api.post("/brands/Acme/prefixes", {"prefix": "0614141"}, SELLER)
+    assert status == 202, answer
+    topic, key, event, unique = api.one_sent()
+    assert isinstance(event, BrandPrefixRegistered)
+    assert (topic, event.brand, event.prefix, event.by, answer["id"]) == (
+        topics.BRAND_PREFIX_REGISTERED,
+        "Acme",
+        "0614141",
+        "S-1",
+        "0614141",
+    )
+    assert key == cli_registry_key(event) and unique
+    status, refused = api.post("/brands/Acme/prefixes", {"prefix": "12345"}, SELLER)
+    assert status == 422 and "prefix" in refused["error"]
+    assert api.post("/brands/Other/prefixes", {"prefix": "0614141"}, SELLER)[0] == 403
+    assert api.post("/brands/Other/prefixes", {"prefix": "0614141"}, OPERATOR)[0] == 202
+    assert api.one_sent()[2].by == "operator"
+    assert api.publisher.sent == []
+
+
+def test_an_operator_grants_and_revokes_gtin_exemptions(api: Api) -> None:
+    status, answer = api.post("/brands/Acme/exemptions", {"sku": "K-1", "seller_id": "S-2"}, OPERATOR)
+    assert status == 202, answer
+    topic, key, event, unique = api.one_sent()
+    assert isinstance(event, ExemptionGranted)
+    assert (topic, event.brand, event.sku, event.seller_id) == (topics.EXEMPTION_GRANTED, "Acme", "K-1", "S-2")
+    assert event.exemption_id == exemption_id_for("Acme", "K-1", "S-2") == answer["id"]  # the CLI's id
+    assert key == cli_registry_key(event) and unique
+    assert api.post("/brands/Acme/exemptions", {}, OPERATOR)[1]["id"] == exemption_id_for("Acme", None, None)
+    api.one_sent()
+
+    answer = api.client.delete(f"/brands/Acme/exemptions/{event.exemption_id}?reason=lapsed", headers=OPERATOR)
+    assert answer.status_code == 202, answer.text
+    topic, key, revoked, unique = api.one_sent()
+    assert isinstance(revoked, ExemptionRevoked)
+    assert (topic, revoked.exemption_id, revoked.brand, revoked.reason, revoked.by) == (
+        topics.EXEMPTION_REVOKED,
+        event.exemption_id,
+        "Acme",
+        "lapsed",
+        "operator",
+    )
+    assert key == cli_registry_key(revoked) and unique
+    # operators only, even for the brand's owner
+    status, refused = api.post("/brands/Acme/exemptions", {}, SELLER)
+    assert status == 403 and refused["error"].startswith("only an operator may grant a GTIN exemption")
+    answer = api.client.delete("/brands/Acme/exemptions/EX-1", headers=SELLER)
+    assert answer.status_code == 403 and answer.json()["error"].startswith("only an operator may revoke")
+    assert api.post("/brands/Acme/exemptions", {"colour": "red"}, OPERATOR)[0] == 422
+    assert api.publisher.sent == []

@@ -8,12 +8,14 @@
   Two names with the same key are the same brand. Steps and their order: :mod:`asinflow_brands.normalise`.
 - :func:`near_miss` and :func:`closest` find names whose key is a typo or two from a registered key ("Sonny"
   for "Sony"): not gated, but flagged for review. Rule: :mod:`asinflow_brands.near_miss`.
+- :func:`exemption_id` is the id of a GTIN exemption, derived from the brand's key, the SKU and the seller.
 
 All functions are pure: no I/O, no state beyond a cache of per-character folds.
 """
 
+from asinflow_brands.exemptions import exemption_id
 from asinflow_brands.near_miss import MIN_KEY_LENGTH, closest, near_miss
 from asinflow_brands.normalise import brand_key
 from asinflow_brands.suffixes import LEGAL_SUFFIXES
 
-__all__ = ["LEGAL_SUFFIXES", "MIN_KEY_LENGTH", "brand_key", "closest", "near_miss"]
+__all__ = ["LEGAL_SUFFIXES", "MIN_KEY_LENGTH", "brand_key", "closest", "exemption_id", "near_miss"]

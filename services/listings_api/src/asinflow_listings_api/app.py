@@ -4,6 +4,7 @@ Every route authenticates the key (``Authorization: Bearer <key>`` or ``X-Api-Ke
 ``domain.authorization`` before looking anything up, then reads from the owning service's own routes or
 publishes what it is asked to. 401/403 and every mistake of the caller are ``{"error": …}``."""
 
+import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -37,7 +38,11 @@ from asinflow_listings_api.schemas import (
     ApprovalDecisionBody,
     ApprovalRequestBody,
     ApprovalRequestPage,
+    BrandAuthorizationBody,
+    BrandPrefixBody,
+    BrandRegistrationBody,
     DeadLetterList,
+    ExemptionBody,
     FeedReport,
     Listing,
     ListingPage,
@@ -408,6 +413,70 @@ def create_app(deps: Deps, extra_routes: Callable[[FastAPI], None] | None = None
         allow(who, Action.DECIDE_APPROVAL_REQUEST, await brand_owner(who, brand))
         operation = operations.approval_decision(who, brand, request_id, body)
         return await publish(operation, f"/brands/{segment(brand)}/approval-requests")
+
+    # ------------------------------------------------------------------------------------------- brand registry
+    # ``asinflow brand register|authorize|revoke|prefix|exempt|unexempt``: the same registry events. Brand gating
+    # applies each, or refuses it (an unknown brand, ``by`` not its owner) and records why in the brand's history.
+
+    def restrictions_of(seller: str, brand: str) -> str:
+        return "/restrictions?" + urllib.parse.urlencode({"seller": seller, "brand": brand})
+
+    Reason = Annotated[str, Query(max_length=10_000, description="Why, for the brand's history.")]
+
+    @app.post("/brands", response_model=Published, status_code=202, tags=["brand registry"])
+    async def register_brand(body: BrandRegistrationBody, who: Caller) -> Published:
+        """Register a brand with its owner (operators; publishes `brand.registered`, as `asinflow brand register`).
+        `id` is the brand's normalised key; `location` asks whether its owner may create ASINs for it."""
+        allow(who, Action.REGISTER_BRAND, None)
+        operation = operations.brand_registration(body)
+        return await publish(operation, restrictions_of(body.owner_seller_id, body.brand))
+
+    @app.post("/brands/{brand:path}/authorizations", response_model=Published, status_code=202, tags=["brand registry"])
+    async def authorize_brand_seller(brand: Ident, body: BrandAuthorizationBody, who: Caller) -> Published:
+        """Authorise a seller to create new ASINs for the brand, for every SKU or only `skus` (the brand's owner or
+        an operator; publishes `brand.authorization.granted`, as `asinflow brand authorize`)."""
+        allow(who, Action.AUTHORIZE_BRAND_SELLER, await brand_owner(who, brand))
+        operation = operations.authorization_grant(who, brand, body)
+        return await publish(operation, restrictions_of(body.seller_id, brand))
+
+    @app.delete(
+        "/brands/{brand:path}/authorizations/{seller}",
+        response_model=Published,
+        status_code=202,
+        tags=["brand registry"],
+    )
+    async def revoke_brand_seller(brand: Ident, seller: RequestId, who: Caller, reason: Reason = "") -> Published:
+        """End a seller's authorisation for the brand: its new-ASIN listings of the brand are gated again (the
+        brand's owner or an operator; publishes `brand.authorization.revoked`, as `asinflow brand revoke`)."""
+        allow(who, Action.REVOKE_BRAND_SELLER, await brand_owner(who, brand))
+        operation = operations.authorization_revocation(who, brand, seller, reason)
+        return await publish(operation, restrictions_of(seller, brand))
+
+    @app.post("/brands/{brand:path}/prefixes", response_model=Published, status_code=202, tags=["brand registry"])
+    async def register_brand_prefix(brand: Ident, body: BrandPrefixBody, who: Caller) -> Published:
+        """Register a GS1 company prefix licensed by the brand's owner: GTINs with it belong to the brand (the
+        brand's owner or an operator; publishes `brand.prefix.registered`, as `asinflow brand prefix`)."""
+        allow(who, Action.REGISTER_BRAND_PREFIX, await brand_owner(who, brand))
+        return await publish(operations.prefix_registration(who, brand, body), None)
+
+    @app.post("/brands/{brand:path}/exemptions", response_model=Published, status_code=202, tags=["brand registry"])
+    async def grant_exemption(brand: Ident, body: ExemptionBody, who: Caller) -> Published:
+        """Grant a GTIN exemption to the brand, or to one SKU of it (operators; publishes `brand.exemption.granted`, as
+        `asinflow brand exempt`). `id` is the exemption's id, for proposals to cite in `exemption_id`."""
+        allow(who, Action.GRANT_EXEMPTION, body.seller_id)
+        return await publish(operations.exemption_grant(brand, body), None)
+
+    @app.delete(
+        "/brands/{brand:path}/exemptions/{exemption_id}",
+        response_model=Published,
+        status_code=202,
+        tags=["brand registry"],
+    )
+    async def revoke_exemption(brand: Ident, exemption_id: RequestId, who: Caller, reason: Reason = "") -> Published:
+        """Revoke a GTIN exemption of the brand: proposals citing it are rejected IDENTIFIER_MISSING from then on
+        (operators; publishes `brand.exemption.revoked`, as `asinflow brand unexempt`)."""
+        allow(who, Action.REVOKE_EXEMPTION, None)
+        return await publish(operations.exemption_revocation(brand, exemption_id, reason), None)
 
     @app.post("/policy-violations", response_model=Published, status_code=202, tags=["policy"])
     async def report_policy_violation(body: PolicyReportBody, who: Caller) -> Published:

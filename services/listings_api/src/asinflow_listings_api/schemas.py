@@ -149,6 +149,44 @@ class ApprovalDecisionBody(BaseModel):
     reason: Text = Field(default="", description="Why, shown to the seller.")
 
 
+class BrandRegistrationBody(BaseModel):
+    """An operator registers a brand with its owner (`brand.registered`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    brand: Name = Field(description="The brand's display name; compared on its normalised key.")
+    owner_seller_id: Id = Field(description="The seller that owns the brand (the rights owner).")
+
+
+class BrandAuthorizationBody(BaseModel):
+    """The brand's owner (or an operator) authorises a seller to create new ASINs for the brand
+    (`brand.authorization.granted`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seller_id: Id = Field(description="The seller authorised.")
+    skus: Skus | None = Field(default=None, description="Only these SKUs; null: every SKU.")
+
+
+class BrandPrefixBody(BaseModel):
+    """The brand's owner (or an operator) registers a GS1 company prefix licensed by the owner
+    (`brand.prefix.registered`): GTINs with it belong to the brand."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prefix: str = Field(pattern=r"^[0-9]{6,12}$", description="GS1 company prefix, 6 to 12 digits, as in the GTIN-13.")
+
+
+class ExemptionBody(BaseModel):
+    """An operator grants a GTIN exemption to the brand, or to one SKU of it (`brand.exemption.granted`); its id is
+    derived from what it covers, as `asinflow brand exempt` derives it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: Id | None = Field(default=None, description="Only this SKU of the brand; null: the whole brand.")
+    seller_id: Id | None = Field(default=None, description="With `sku`: only this seller's SKU.")
+
+
 class PolicyReportBody(BaseModel):
     """A policy violation on one listing (`seller_id` + `sku`) or on an ASIN (`asin`: every listing of it)."""
 

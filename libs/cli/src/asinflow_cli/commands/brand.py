@@ -7,7 +7,6 @@ maintenance program (``python -m asinflow_brand_gating rebuild``)."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from asinflow_brands import brand_key
+from asinflow_brands import brand_key, exemption_id
 from asinflow_contracts import topics
 from asinflow_contracts.events import (
     OPERATOR,
@@ -48,8 +47,8 @@ BY_HELP = "Who acts: the brand owner's seller id, or `operator`."
 
 
 def exemption_id_for(brand: str, sku: str | None, seller_id: str | None) -> str:
-    digest = hashlib.sha256(f"{brand_key(brand)}|{sku or ''}|{seller_id or ''}".encode()).hexdigest()[:8]
-    return f"EX-{digest.upper()}"
+    """The exemption's id, derived from what it covers (shared with the listings API)."""
+    return exemption_id(brand, sku, seller_id)
 
 
 async def _change(topic: str, event: BaseModel) -> tuple[bool, str]:

@@ -3,8 +3,9 @@
 Two roles. A **seller** key is bound to one seller: it reads and writes that seller's listings, quota, feed
 lines and restrictions, and nothing of any other seller. An **operator** key acts for every seller and alone may
 do what changes the marketplace for others (policy reports, reactivation decisions, quota restores, dead letters,
-brand registration). A brand's **owner** (the seller brand gating's registry names) decides approval requests for
-its brand, as an operator may.
+brand registration, GTIN exemptions). A brand's **owner** (the seller brand gating's registry names) decides
+approval requests for its brand, authorises and revokes sellers for it and registers its GS1 prefixes, as an
+operator may.
 
 A refusal is decided before anything is looked up, so it cannot reveal whether the other seller's data exists;
 the one exception is the brand owner's, which needs the registry's answer (who owns the brand is no secret:
@@ -52,6 +53,9 @@ class Action(StrEnum):
     # the brand's owner, or an operator
     DECIDE_APPROVAL_REQUEST = "decide a brand approval request"
     READ_BRAND_APPROVAL_REQUESTS = "list a brand's approval requests"
+    AUTHORIZE_BRAND_SELLER = "authorise a seller for a brand"
+    REVOKE_BRAND_SELLER = "revoke a seller's authorisation for a brand"
+    REGISTER_BRAND_PREFIX = "register a brand's GS1 prefix"
     # operator-only
     REPORT_POLICY_VIOLATION = "report a policy violation"
     DECIDE_REACTIVATION = "decide a reactivation"
@@ -59,6 +63,8 @@ class Action(StrEnum):
     LIST_DEAD_LETTERS = "list dead letters"
     REPLAY_DEAD_LETTERS = "replay dead letters"
     REGISTER_BRAND = "register a brand"
+    GRANT_EXEMPTION = "grant a GTIN exemption"
+    REVOKE_EXEMPTION = "revoke a GTIN exemption"
 
 
 #: What only operators may do, with the reason a seller is told.
@@ -69,6 +75,8 @@ OPERATOR_ONLY: dict[Action, str] = {
     Action.LIST_DEAD_LETTERS: "dead letters hold every seller's messages",
     Action.REPLAY_DEAD_LETTERS: "dead letters hold every seller's messages",
     Action.REGISTER_BRAND: "the brand registry decides for every seller who may create ASINs",
+    Action.GRANT_EXEMPTION: "an exemption lets listings of the brand through without a GTIN, whoever's they are",
+    Action.REVOKE_EXEMPTION: "an exemption lets listings of the brand through without a GTIN, whoever's they are",
 }
 
 #: Actions on one seller's data: a seller key may do them for its own seller only.
@@ -89,7 +97,15 @@ SELLER_SCOPED: frozenset[Action] = frozenset(
 
 #: Actions on a brand: its owner (``seller_id`` given to ``authorize`` is the brand's owner, None when the brand is
 #: not registered) may do them, as an operator may.
-BRAND_OWNER: frozenset[Action] = frozenset({Action.DECIDE_APPROVAL_REQUEST, Action.READ_BRAND_APPROVAL_REQUESTS})
+BRAND_OWNER: frozenset[Action] = frozenset(
+    {
+        Action.DECIDE_APPROVAL_REQUEST,
+        Action.READ_BRAND_APPROVAL_REQUESTS,
+        Action.AUTHORIZE_BRAND_SELLER,
+        Action.REVOKE_BRAND_SELLER,
+        Action.REGISTER_BRAND_PREFIX,
+    }
+)
 
 #: Actions over data of several sellers (a feed may carry lines of many): a seller sees only its own part.
 FILTERED: frozenset[Action] = frozenset({Action.READ_FEED_REPORT})

@@ -1,9 +1,12 @@
-"""The operator and seller operations the CLI has (``asinflow brand request|decide``, ``policy report|reactivate|
-decide``, ``quota restore``), as the events it publishes: the same event, topic and key. Pure.
+"""The operator and seller operations the CLI has (``asinflow brand register|authorize|revoke|prefix|exempt|unexempt|
+request|decide``, ``policy report|reactivate|decide``, ``quota restore``), as the events it publishes: the same event,
+topic and key. Pure.
 
 Ids the caller does not give are derived from the request (the same body twice is one request, a retry is safe),
 where the CLI draws them at random; a policy report without an id gets a random one, as in the CLI (the same
-evidence may be reported twice on purpose). A body the event's contract refuses is ``BadRequest`` 422.
+evidence may be reported twice on purpose). Registry changes (register, authorise, revoke, prefix, exemptions) are a
+new event each time, as the CLI's (granting again what was revoked is done on purpose). A body the event's contract
+refuses is ``BadRequest`` 422.
 """
 
 from __future__ import annotations
@@ -13,13 +16,19 @@ import uuid
 from dataclasses import dataclass
 from typing import TypeVar
 
-from asinflow_brands import brand_key
+from asinflow_brands import brand_key, exemption_id
 from asinflow_contracts import topics
 from asinflow_contracts.events import (
     OPERATOR,
     BrandApprovalDecided,
     BrandApprovalRequested,
+    BrandAuthorizationGranted,
+    BrandAuthorizationRevoked,
+    BrandPrefixRegistered,
+    BrandRegistered,
     CreationRightsRestored,
+    ExemptionGranted,
+    ExemptionRevoked,
     PolicyViolationReported,
     ReactivationDecided,
     ReactivationRequested,
@@ -33,6 +42,10 @@ from asinflow_listings_api.domain.proposals import BadRequest, canonical
 from asinflow_listings_api.schemas import (
     ApprovalDecisionBody,
     ApprovalRequestBody,
+    BrandAuthorizationBody,
+    BrandPrefixBody,
+    BrandRegistrationBody,
+    ExemptionBody,
     PolicyReportBody,
     QuotaRestoreBody,
     ReactivationDecisionBody,
@@ -65,6 +78,52 @@ def registry_message_key(brand: str) -> str:
     return brand_key(brand) or "-"
 
 
+def registry_actor(who: Principal) -> str:
+    """Who acts in a registry event's ``by``: the seller for a seller key (brand gating checks it owns the brand),
+    else ``operator``."""
+    return who.seller_id if who.role is Role.SELLER and who.seller_id else OPERATOR
+
+
+def brand_registration(body: BrandRegistrationBody) -> Operation:
+    """``asinflow brand register``: an operator's; cites the brand's normalised key."""
+    event = _built(BrandRegistered, brand=body.brand, owner_seller_id=body.owner_seller_id, by=OPERATOR)
+    key = registry_message_key(body.brand)
+    return Operation(topics.BRAND_REGISTERED, key, event, True, brand_key(body.brand) or None)
+
+
+def authorization_grant(who: Principal, brand: str, body: BrandAuthorizationBody) -> Operation:
+    """``asinflow brand authorize``."""
+    event = _built(
+        BrandAuthorizationGranted, brand=brand, seller_id=body.seller_id, skus=body.skus, by=registry_actor(who)
+    )
+    return Operation(topics.BRAND_AUTHORIZATION_GRANTED, registry_message_key(brand), event, True, None)
+
+
+def authorization_revocation(who: Principal, brand: str, seller_id: str, reason: str) -> Operation:
+    """``asinflow brand revoke``."""
+    event = _built(BrandAuthorizationRevoked, brand=brand, seller_id=seller_id, by=registry_actor(who), reason=reason)
+    return Operation(topics.BRAND_AUTHORIZATION_REVOKED, registry_message_key(brand), event, True, None)
+
+
+def prefix_registration(who: Principal, brand: str, body: BrandPrefixBody) -> Operation:
+    """``asinflow brand prefix``; cites the prefix."""
+    event = _built(BrandPrefixRegistered, brand=brand, prefix=body.prefix, by=registry_actor(who))
+    return Operation(topics.BRAND_PREFIX_REGISTERED, registry_message_key(brand), event, True, body.prefix)
+
+
+def exemption_grant(brand: str, body: ExemptionBody) -> Operation:
+    """``asinflow brand exempt``: the id is derived from what it covers, as the CLI's; cites it."""
+    granted = exemption_id(brand, body.sku, body.seller_id)
+    event = _built(ExemptionGranted, exemption_id=granted, brand=brand, sku=body.sku, seller_id=body.seller_id)
+    return Operation(topics.EXEMPTION_GRANTED, registry_message_key(brand), event, True, granted)
+
+
+def exemption_revocation(brand: str, exemption: str, reason: str) -> Operation:
+    """``asinflow brand unexempt``; cites the exemption."""
+    event = _built(ExemptionRevoked, exemption_id=exemption, brand=brand, reason=reason)
+    return Operation(topics.EXEMPTION_REVOKED, registry_message_key(brand), event, True, exemption)
+
+
 def approval_request(seller_id: str, body: ApprovalRequestBody) -> Operation:
     request_id = body.request_id or _derived("AR", seller_id, body)
     event = _built(
@@ -80,7 +139,7 @@ def approval_request(seller_id: str, body: ApprovalRequestBody) -> Operation:
 
 def approval_decision(who: Principal, brand: str, request_id: str, body: ApprovalDecisionBody) -> Operation:
     """``by`` is the owner's seller id for a seller key (brand gating checks it owns the brand), else ``operator``."""
-    by = who.seller_id if who.role is Role.SELLER and who.seller_id else OPERATOR
+    by = registry_actor(who)
     event = _built(
         BrandApprovalDecided,
         request_id=request_id,
