@@ -10,11 +10,10 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -35,10 +34,9 @@ from asinflow_runtime.outbox import Outbox, OutboxRelay
 from asinflow_runtime.pipeline import BatchHandler, BatchPipeline
 from asinflow_runtime.settings import ConsumerSettings, HttpSettings, InfraSettings, RetentionSettings
 from asinflow_runtime.tracing import Tracing
-from asinflow_runtime.transient import Backoff, is_transient
+from asinflow_runtime.transient import is_transient, until_reachable
 
 _log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 def ops_migrations() -> list[Migration]:
@@ -107,14 +105,14 @@ class ServiceRuntime:
     async def start(self) -> None:
         infra = self.infra
         assert infra.kafka_bootstrap_servers and infra.database_url
-        await _until_reachable(
+        await until_reachable(
             "kafka",
             lambda: ensure_topics(
                 infra.kafka_bootstrap_servers or "",
                 [*self.spec.consumes, *(t for t, _ in self.spec.publishes)],
             ),
         )
-        pool = await _until_reachable(
+        pool = await until_reachable(
             "postgres",
             lambda: create_pool(
                 infra.database_url or "", application_name=self.spec.name, settings=self.spec.pg_settings
@@ -313,20 +311,6 @@ class ServiceRuntime:
             counters=counters,
             http_url=self.server.url if self.server is not None else None,
         )
-
-
-async def _until_reachable(what: str, connect: Callable[[], Awaitable[T]]) -> T:
-    """Wait (with backoff) until a dependency answers; a service starting before its database is normal."""
-    backoff = Backoff(0.2, 5.0)
-    while True:
-        try:
-            return await connect()
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            delay = backoff.next_delay()
-            _log.warning("%s not reachable yet (%s); retrying in %.1fs", what, exc, delay)
-            await asyncio.sleep(delay)
 
 
 def run_service(spec: ServiceSpec) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import asyncpg
 from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, RequestTimedOutError
 from redis import exceptions as redis_errors
@@ -54,3 +59,22 @@ class Backoff:
         delay = min(self.maximum, self.initial * 2.0**exponent)
         self.attempt += 1
         return delay
+
+
+_log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+async def until_reachable(what: str, connect: Callable[[], Awaitable[T]]) -> T:
+    """Wait (with backoff) until a dependency answers; a process starting before its database is normal. A fault
+    that is not transient is raised at once."""
+    backoff = Backoff(0.2, 5.0)
+    while True:
+        try:
+            return await connect()
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            delay = backoff.next_delay()
+            _log.warning("%s not reachable yet (%s); retrying in %.1fs", what, exc, delay)
+            await asyncio.sleep(delay)

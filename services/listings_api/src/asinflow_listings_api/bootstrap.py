@@ -26,7 +26,7 @@ from asinflow_runtime.heartbeat import OPS_SCHEMA, record_heartbeat, serve_until
 from asinflow_runtime.kafka import ensure_topics, new_producer
 from asinflow_runtime.service import ops_migrations
 from asinflow_runtime.settings import HttpSettings, InfraSettings
-from asinflow_runtime.transient import Backoff, is_transient
+from asinflow_runtime.transient import is_transient, until_reachable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -72,8 +72,8 @@ class ApiRuntime:
 
     async def start(self) -> None:
         bootstrap, dsn = self.infra.kafka_bootstrap_servers or "", self.infra.database_url or ""
-        await _until_reachable("kafka", lambda: ensure_topics(bootstrap, list(PUBLISHED)))
-        self.pool = pool = await _until_reachable("postgres", lambda: create_pool(dsn, application_name=NAME))
+        await until_reachable("kafka", lambda: ensure_topics(bootstrap, list(PUBLISHED)))
+        self.pool = pool = await until_reachable("postgres", lambda: create_pool(dsn, application_name=NAME))
         async with pool.acquire() as conn:
             await migrate(conn, OPS_SCHEMA, ops_migrations())
             await store.ensure_schema(conn)
@@ -205,19 +205,6 @@ class ApiRuntime:
             counters={},
             http_url=self.server.url if self.server is not None else None,
         )
-
-
-async def _until_reachable(what: str, connect: Any) -> Any:
-    backoff = Backoff(0.2, 5.0)
-    while True:
-        try:
-            return await connect()
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            delay = backoff.next_delay()
-            _log.warning("%s not reachable yet (%s); retrying in %.1fs", what, exc, delay)
-            await asyncio.sleep(delay)
 
 
 class _Offline(Publisher):
