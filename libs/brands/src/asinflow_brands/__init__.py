@@ -14,8 +14,17 @@ All functions are pure: no I/O, no state beyond a cache of per-character folds.
 """
 
 from asinflow_brands.exemptions import exemption_id
+from asinflow_brands.keys import registry_message_key
 from asinflow_brands.near_miss import MIN_KEY_LENGTH, closest, near_miss
 from asinflow_brands.normalise import brand_key
 from asinflow_brands.suffixes import LEGAL_SUFFIXES
 
-__all__ = ["LEGAL_SUFFIXES", "MIN_KEY_LENGTH", "brand_key", "closest", "exemption_id", "near_miss"]
+__all__ = [
+    "LEGAL_SUFFIXES",
+    "MIN_KEY_LENGTH",
+    "brand_key",
+    "closest",
+    "exemption_id",
+    "near_miss",
+    "registry_message_key",
+]

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from asinflow_brands import brand_key
+from asinflow_brands import registry_message_key
 from asinflow_contracts import topics
 from asinflow_contracts.registry import EVENT_MODELS
 from asinflow_runtime.settings import InfraSettings
@@ -28,7 +28,7 @@ REGISTRY_MODELS: dict[str, type[BaseModel]] = {topic: EVENT_MODELS[topic] for to
 
 def message_key(event: BaseModel) -> str:
     """The Kafka key of a registry event: its brand's normalised key ("-" when nothing is left of it)."""
-    return str(brand_key(str(getattr(event, "brand", "")))) or "-"
+    return registry_message_key(str(getattr(event, "brand", "")))
 
 
 async def outcome_of(c: client.Client, event_id: uuid.UUID) -> tuple[bool, str]:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
+from asinflow_brands import registry_message_key
 from asinflow_contracts import topics
 from asinflow_contracts.events import ListingDeletionRequested
 from asinflow_contracts.ids import listing_id
@@ -370,7 +371,7 @@ def create_app(deps: Deps, extra_routes: Callable[[FastAPI], None] | None = None
         """The seller's own approval requests (of `brand`), with their status and what each one lacks."""
         allow(who, Action.READ_APPROVAL_REQUESTS, seller)
         rows = await deps.approval_requests.find(
-            brand_key=operations.registry_message_key(brand) if brand else None,
+            brand_key=registry_message_key(brand) if brand else None,
             seller_id=seller,
             status=status,
             after=cursor,
@@ -390,7 +391,7 @@ def create_app(deps: Deps, extra_routes: Callable[[FastAPI], None] | None = None
         registry names) and operators. Another seller lists its own with `GET /sellers/{seller}/approval-requests`."""
         allow(who, Action.READ_BRAND_APPROVAL_REQUESTS, await brand_owner(who, brand))
         rows = await deps.approval_requests.find(
-            brand_key=operations.registry_message_key(brand),
+            brand_key=registry_message_key(brand),
             seller_id=None,
             status=status,
             after=cursor,

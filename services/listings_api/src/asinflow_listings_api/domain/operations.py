@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TypeVar
 
-from asinflow_brands import brand_key, exemption_id
+from asinflow_brands import brand_key, exemption_id, registry_message_key
 from asinflow_contracts import topics
 from asinflow_contracts.events import (
     OPERATOR,
@@ -70,12 +70,6 @@ class Operation:
 def actor(who: Principal) -> str:
     """Who acts, as events record it where any name may stand: the seller, or the operator's key."""
     return who.seller_id if who.role is Role.SELLER and who.seller_id else f"operator:{who.key_id}"
-
-
-def registry_message_key(brand: str) -> str:
-    """The Kafka key of a registry event: its brand's normalised key, "-" when nothing is left of it (as
-    ``asinflow brand`` and the registry file key them)."""
-    return brand_key(brand) or "-"
 
 
 def registry_actor(who: Principal) -> str:
