@@ -97,6 +97,7 @@ class ApiRuntime:
         self.server = HttpServer(app, self.http.http_host, self.http.http_port)
         await self.server.start()
         self._started_at = datetime.now(UTC)
+        await self._beat_now()  # started means found: `asinflow status` and the owners' lookup see it at once
         self._beat_task = asyncio.create_task(self._heartbeat(), name=f"{NAME}-heartbeat")
         _log.info("%s started (%s) on %s", NAME, self.instance, self.server.url)
 
@@ -180,18 +181,21 @@ class ApiRuntime:
         )
         return {"kafka": kafka, "postgres": postgres}
 
+    async def _beat_now(self) -> None:
+        checks = await self.readiness()
+        failing = [f"{name}: {v}" for name, v in checks.items() if v != "ok"]
+        await self._beat(ready=not failing, reason="; ".join(failing) or None)
+
     async def _heartbeat(self) -> None:
         while True:
+            await asyncio.sleep(2.0)
             try:
-                checks = await self.readiness()
-                failing = [f"{name}: {v}" for name, v in checks.items() if v != "ok"]
-                await self._beat(ready=not failing, reason="; ".join(failing) or None)
+                await self._beat_now()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 if not is_transient(exc):
                     _log.exception("%s: heartbeat failed", NAME)
-            await asyncio.sleep(2.0)
 
     async def _beat(self, *, ready: bool, reason: str | None) -> None:
         assert self.pool is not None
